@@ -1,0 +1,181 @@
+"""Muscle paths, lengths and moment arms, vectorised over poses.
+
+Moment arm convention (OpenSim): ``r_q = -dL/dq`` in metres per radian, so a
+positive rotation moment arm pulls towards internal rotation and a negative one is
+an external rotator; + adductor / - abductor; + flexor / - extensor.
+
+Two independent methods:
+
+* geometric (:func:`moment_arms_m`): for every path segment whose ends lie on
+  different bodies, ``axis . (r x f)`` with ``r`` from the hip centre to the segment's
+  femur end and ``f`` the unit pull on the femur (towards the pelvis end);
+  segments within one body do not change length and contribute nothing.
+* length excursion (:func:`moment_arms_numeric_m`): ``-dL/dq`` by central
+  differences on :func:`muscle_length_m`.
+
+Shapes: pose arguments broadcast to a shape ``S``; results are ``S`` (lengths),
+``S + (3,)`` (moment arms about flexion, adduction, rotation) or ``S + (k, 3)``
+(path points).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .kinematics import check_angles, joint_axes, rotation_matrix
+from .model import Model, Muscle
+
+__all__ = [
+    "AXIS_INDEX",
+    "ACTION_WORDS",
+    "path_points_m",
+    "muscle_length_m",
+    "moment_arms_m",
+    "moment_arms_numeric_m",
+    "MuscleCurves",
+    "curves",
+    "action_in_words",
+]
+
+AXIS_INDEX = {"flexion": 0, "adduction": 1, "rotation": 2}
+# (positive word, negative word) for each axis, in OpenSim's sign convention
+ACTION_WORDS = {
+    "flexion": ("flexor", "extensor"),
+    "adduction": ("adductor", "abductor"),
+    "rotation": ("internal rotator", "external rotator"),
+}
+
+
+def _poses(flexion_deg, adduction_deg, rotation_deg):
+    f = check_angles(flexion_deg, "flexion")
+    a = check_angles(adduction_deg, "adduction")
+    r = check_angles(rotation_deg, "rotation")
+    return np.broadcast_arrays(f, a, r)
+
+
+def path_points_m(model: Model, muscle: Muscle, flexion_deg, adduction_deg=0.0, rotation_deg=0.0) -> np.ndarray:
+    """The muscle's path points in the pelvis frame.
+
+    Returns
+    -------
+    ndarray, shape S + (k, 3), metres
+    """
+    f, a, r = _poses(flexion_deg, adduction_deg, rotation_deg)
+    R = rotation_matrix(f, a, r)
+    return _points(model, muscle, R)
+
+
+def _points(model: Model, muscle: Muscle, R: np.ndarray) -> np.ndarray:
+    loc = muscle.locations_m
+    femur = muscle.on_femur
+    hip = model.hip_centre
+    pts = np.broadcast_to(loc, R.shape[:-2] + loc.shape).copy()
+    # femur points: rotate about the hip centre; pelvis points stay put
+    pts[..., femur, :] = hip + np.einsum("...ij,kj->...ki", R, loc[femur])
+    return pts
+
+
+def _length(pts: np.ndarray) -> np.ndarray:
+    return np.linalg.norm(np.diff(pts, axis=-2), axis=-1).sum(axis=-1)
+
+
+def muscle_length_m(model: Model, muscle: Muscle, flexion_deg, adduction_deg=0.0, rotation_deg=0.0) -> np.ndarray:
+    """Musculotendon length (sum of straight segments), shape S, metres."""
+    return _length(path_points_m(model, muscle, flexion_deg, adduction_deg, rotation_deg))
+
+
+def _geometric(model: Model, muscle: Muscle, pts: np.ndarray, axes: np.ndarray) -> np.ndarray:
+    femur = muscle.on_femur
+    hip = model.hip_centre
+    out = np.zeros(pts.shape[:-2] + (3,))
+    for j in range(len(femur) - 1):
+        if femur[j] == femur[j + 1]:
+            continue  # both ends on one body: length fixed
+        fem, pel = (j, j + 1) if femur[j] else (j + 1, j)
+        r = pts[..., fem, :] - hip
+        pull = pts[..., pel, :] - pts[..., fem, :]
+        pull /= np.linalg.norm(pull, axis=-1, keepdims=True)
+        torque = np.cross(r, pull)  # moment of a unit pull about the hip centre
+        out += np.einsum("...kj,...j->...k", axes, torque)
+    return out
+
+
+def moment_arms_m(model: Model, muscle: Muscle, flexion_deg, adduction_deg=0.0, rotation_deg=0.0) -> np.ndarray:
+    """Moment arms about the flexion, adduction and rotation axes (geometric method).
+
+    Returns
+    -------
+    ndarray, shape S + (3,), metres; last axis ordered (flexion, adduction, rotation)
+    """
+    f, a, r = _poses(flexion_deg, adduction_deg, rotation_deg)
+    R = rotation_matrix(f, a, r)
+    return _geometric(model, muscle, _points(model, muscle, R), joint_axes(f, a, r))
+
+
+def moment_arms_numeric_m(
+    model: Model, muscle: Muscle, flexion_deg, adduction_deg=0.0, rotation_deg=0.0, step_deg: float = 1e-4
+) -> np.ndarray:
+    """Moment arms as ``-dL/dq`` by central differences (independent check).
+
+    Returns
+    -------
+    ndarray, shape S + (3,), metres per radian
+    """
+    q = list(_poses(flexion_deg, adduction_deg, rotation_deg))
+    h = np.radians(step_deg)
+    out = []
+    for k in range(3):
+        plus, minus = list(q), list(q)
+        plus[k] = q[k] + step_deg
+        minus[k] = q[k] - step_deg
+        Lp = _length(_points(model, muscle, rotation_matrix(*plus)))
+        Lm = _length(_points(model, muscle, rotation_matrix(*minus)))
+        out.append(-(Lp - Lm) / (2 * h))
+    return np.stack(out, axis=-1)
+
+
+class MuscleCurves:
+    """Length and the three moment arms of one muscle over an array of poses.
+
+    Attributes (all shape S)
+    ------------------------
+    flexion_deg, adduction_deg, rotation_deg : the poses
+    length_mm, flexion_moment_arm_mm, adduction_moment_arm_mm, rotation_moment_arm_mm
+    """
+
+    def __init__(self, model: Model, muscle: Muscle, flexion_deg, adduction_deg=0.0, rotation_deg=0.0):
+        f, a, r = _poses(flexion_deg, adduction_deg, rotation_deg)
+        R = rotation_matrix(f, a, r)
+        pts = _points(model, muscle, R)
+        ma = _geometric(model, muscle, pts, joint_axes(f, a, r)) * 1000.0
+        self.model_id, self.muscle_id = model.id, muscle.id
+        self.flexion_deg, self.adduction_deg, self.rotation_deg = f, a, r
+        self.length_mm = _length(pts) * 1000.0
+        self.flexion_moment_arm_mm = ma[..., 0]
+        self.adduction_moment_arm_mm = ma[..., 1]
+        self.rotation_moment_arm_mm = ma[..., 2]
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """Named columns (flattened) for tables and CSV."""
+        names = ("flexion_deg", "adduction_deg", "rotation_deg", "rotation_moment_arm_mm",
+                 "adduction_moment_arm_mm", "flexion_moment_arm_mm", "length_mm")
+        return {n: np.ravel(getattr(self, n)) for n in names}
+
+
+def curves(model: Model, muscle: Muscle, flexion_deg, adduction_deg=0.0, rotation_deg=0.0) -> MuscleCurves:
+    """Length and moment arms (mm) of one muscle over poses; see :class:`MuscleCurves`."""
+    return MuscleCurves(model, muscle, flexion_deg, adduction_deg, rotation_deg)
+
+
+def action_in_words(moment_arm_mm: float, axis: str = "rotation", tolerance_mm: float = 0.05) -> str:
+    """The action a moment arm stands for, e.g. ``'external rotator, 29.2 mm'``.
+
+    Within ``tolerance_mm`` of zero the muscle has no leverage on that axis.
+    """
+    positive, negative = ACTION_WORDS[axis]
+    v = float(moment_arm_mm)
+    if not np.isfinite(v):
+        raise ValueError(f"moment arm must be finite, got {moment_arm_mm!r}")
+    if abs(v) < tolerance_mm:
+        return f"no {axis} action (line of pull through the axis), {abs(v):.1f} mm"
+    return f"{positive if v > 0 else negative}, {abs(v):.1f} mm"
