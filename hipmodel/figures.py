@@ -1,0 +1,374 @@
+"""Figures: functions that take plain values and return ``matplotlib.figure.Figure``.
+
+Never pyplot: a Figure built directly holds no global state, so many users of one
+server process cannot step on each other. Colours are the Okabe-Ito palette
+(colour-blind safe). Every axis carries its units; every figure a caption.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Circle, Polygon
+
+from .anatomy import FEMORAL_HEAD_RADIUS_MM, anatomy_scene
+from .mechanics import action_in_words
+
+__all__ = [
+    "PALETTE",
+    "EXTERNAL_COLOUR",
+    "INTERNAL_COLOUR",
+    "VIEWS",
+    "draw_anatomy",
+    "anatomy_figure",
+    "moment_arm_figure",
+    "switch_context_figure",
+    "figure_bytes",
+]
+
+# Okabe-Ito. Action colours are reserved: blue = external rotation, vermillion = internal.
+EXTERNAL_COLOUR = "#0072B2"
+INTERNAL_COLOUR = "#D55E00"
+PALETTE = ("#CC79A7", "#009E73", "#E69F00", "#56B4E9", "#000000", "#F0E442")
+BONE_FACE, BONE_EDGE = "#EFE6D2", "#8C7B5A"
+AXIS_COLOUR = "#555555"
+
+# Fixed limits (mm) per view, wide enough for every pose the sliders allow, so the
+# picture does not jump about as the pose changes.
+VIEW_LIMITS = {
+    "posterior": ((-230, 110), (-430, 160)),
+    "lateral": ((-180, 430), (-430, 160)),
+    "superior": ((-230, 110), (-180, 430)),
+}
+# which labels each view shows (the others would land on top of something)
+VIEW_LABELS = {
+    "posterior": ("iliac crest", "sacrum", "ischium"),
+    "lateral": ("iliac crest", "ischium"),
+    "superior": ("sacrum",),
+}
+
+# view name -> (horizontal pelvis axis, vertical pelvis axis, sign of horizontal, title, x label, y label)
+VIEWS = {
+    "posterior": (2, 1, 1.0, "From behind", "medial  \u2190  (mm)  \u2192  lateral", "inferior  \u2190  (mm)  \u2192  superior"),
+    "lateral": (0, 1, 1.0, "From the right side", "posterior  \u2190  (mm)  \u2192  anterior", "inferior  \u2190  (mm)  \u2192  superior"),
+    "superior": (2, 0, 1.0, "From above", "medial  \u2190  (mm)  \u2192  lateral", "posterior  \u2190  (mm)  \u2192  anterior"),
+}
+
+
+def _hull(xy: np.ndarray) -> np.ndarray:
+    """Convex hull of 2-D points (monotone chain), counter-clockwise."""
+    pts = sorted(set(map(tuple, np.round(xy, 6))))
+    if len(pts) < 3:
+        return np.array(pts)
+
+    def half(points):
+        out = []
+        for p in points:
+            while len(out) >= 2 and np.cross(np.subtract(out[-1], out[-2]), np.subtract(p, out[-2])) <= 0:
+                out.pop()
+            out.append(p)
+        return out
+
+    lower, upper = half(pts), half(pts[::-1])
+    return np.array(lower[:-1] + upper[:-1])
+
+
+def _project(p, view):
+    h, v, s, *_ = VIEWS[view]
+    p = np.asarray(p)
+    return np.stack([s * p[..., h], p[..., v]], axis=-1)
+
+
+def _action_colour(ma_mm: float) -> str:
+    return INTERNAL_COLOUR if ma_mm > 0 else EXTERNAL_COLOUR
+
+
+def draw_anatomy(ax, model, muscle_ids, flexion, adduction=0.0, rotation=0.0, view="posterior",
+                 scene=None, nerve_type=None, labels=True):
+    """Draw the pelvis, femur and muscles at a pose on ``ax`` from one view.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    model : hipmodel.Model
+    muscle_ids : sequence of str
+    flexion, adduction, rotation : float, degrees
+    view : {'posterior', 'lateral', 'superior'}
+    scene : AnatomyScene, optional (reuse one scene for several views)
+    nerve_type : str, optional
+        A Beaton & Anson type letter; drawn on the posterior view only (needs
+        :mod:`hipmodel.nerve`).
+    """
+    if view not in VIEWS:
+        raise ValueError(f"view: must be one of {', '.join(VIEWS)}, got {view!r}")
+    sc = scene or anatomy_scene(model, muscle_ids, flexion, adduction, rotation)
+    _, _, _, title, xlabel, ylabel = VIEWS[view]
+
+    # pelvis: the right half, the left half faded (not in the side view), the sacrum
+    halves = [(sc.pelvis_right_mm, 1.0)] + ([(sc.pelvis_left_mm, 0.45)] if view != "lateral" else [])
+    for pts, alpha in halves:
+        hull = _hull(_project(pts, view))
+        if len(hull) >= 3:
+            ax.add_patch(Polygon(hull, closed=True, fc=BONE_FACE, ec=BONE_EDGE, lw=1.0, alpha=alpha, zorder=1))
+    if len(sc.sacrum_mm) >= 3 and view != "lateral":
+        ax.add_patch(Polygon(_hull(_project(sc.sacrum_mm, view)), closed=True, fc="#E3D5B5", ec=BONE_EDGE,
+                             lw=1.0, hatch="..", zorder=1.5))
+    # acetabulum and femoral head
+    ax.add_patch(Circle((0, 0), FEMORAL_HEAD_RADIUS_MM * 1.25, fc="none", ec=BONE_EDGE, lw=1.2, ls="--", zorder=2))
+    fem = {k: _project(v, view) for k, v in sc.femur_mm.items()}
+    ax.add_patch(Circle(fem["head"], FEMORAL_HEAD_RADIUS_MM, fc=BONE_FACE, ec=BONE_EDGE, lw=1.5, zorder=3))
+    bone = dict(color=BONE_EDGE, solid_capstyle="round", zorder=2.5)
+    ax.plot(*np.array([fem["head"], fem["neck_base"]]).T, lw=9, **bone)
+    ax.plot(*np.array([fem["trochanter"], fem["knee"]]).T, lw=11, **bone)
+    ax.plot(*np.array([fem["condyle_medial"], fem["condyle_lateral"]]).T, lw=12, **bone)
+    ax.plot(*fem["trochanter"], "o", ms=13, color=BONE_EDGE, zorder=2.6)
+    # the femur's rotation axis
+    axis = _project(sc.rotation_axis_mm, view)
+    ax.plot(*axis.T, ls="-.", lw=1.2, color=AXIS_COLOUR, zorder=4, label="femur rotation axis")
+
+    for i, m in enumerate(sc.muscles):
+        colour = PALETTE[i % len(PALETTE)]
+        xy = _project(m.points_mm, view)
+        ax.plot(*xy.T, "-", lw=3.5, color=colour, zorder=5, solid_capstyle="round", label=m.name)
+        ax.plot(*xy[[0, -1]].T, "o", ms=4, color=colour, mec="k", mew=0.5, zorder=6)
+        if m.perpendicular_mm is not None:
+            ma = float(m.moment_arms_mm[2])
+            perp = _project(m.perpendicular_mm, view)
+            ax.plot(*perp.T, "-", lw=2.2, color=_action_colour(ma), zorder=7)
+            ax.plot(*perp[0], "o", ms=3, color=_action_colour(ma), zorder=7)
+
+    if nerve_type and view == "posterior":
+        _draw_nerve(ax, sc, nerve_type)
+
+    if labels:
+        txt = dict(fontsize=7, color="#5B4A2A", zorder=8, ha="center")
+        for name, p in sc.landmarks_mm.items():
+            if name not in VIEW_LABELS[view]:
+                continue
+            q = _project(p, view)
+            ax.annotate(name, q, xytext=(0, 6 if name != "ischium" else -10), textcoords="offset points", **txt)
+        if view != "superior":
+            ax.annotate("acetabulum", (0, FEMORAL_HEAD_RADIUS_MM * 1.25), xytext=(0, 3), textcoords="offset points",
+                        **txt)
+        ax.annotate("greater\ntrochanter", fem["trochanter"], xytext=(14, -4), textcoords="offset points",
+                    fontsize=7, color="#5B4A2A", zorder=8, ha="left")
+    ax.set_title(title, fontsize=10)
+    ax.set_xlabel(xlabel, fontsize=8)
+    ax.set_ylabel(ylabel, fontsize=8)
+    ax.tick_params(labelsize=7)
+    ax.set_aspect("equal")
+    ax.set_xlim(*VIEW_LIMITS[view][0])
+    ax.set_ylim(*VIEW_LIMITS[view][1])
+    return sc
+
+
+def _draw_nerve(ax, sc, nerve_type):
+    """Overlay a Beaton & Anson nerve type on the posterior view around the piriformis."""
+    from . import nerve  # optional module: the variants feature
+
+    piri = next((m for m in sc.muscles if m.id == "piriformis"), None)
+    if piri is None:
+        return
+    xy = _project(piri.points_mm, "posterior") / 1000.0
+    drawing = nerve.nerve_paths_2d(nerve_type, xy[0], xy[-1], 0.008)
+    for div in drawing.divisions:
+        ax.plot(*(np.asarray(div.points) * 1000.0).T, lw=3, color=div.colour, zorder=6.5, label=f"{div.name} nerve")
+
+
+def anatomy_figure(model, muscle_ids, flexion, adduction=0.0, rotation=0.0,
+                   views=("posterior", "lateral", "superior"), nerve_type=None, width_in=10.0) -> Figure:
+    """The hip at a pose from several linked views, with the rotation moment arms drawn.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    sc = anatomy_scene(model, muscle_ids, flexion, adduction, rotation)
+    fig = Figure(figsize=(width_in, width_in * 0.52), layout="constrained")
+    axs = fig.subplots(1, len(views), squeeze=False)[0]
+    for ax, view in zip(axs, views):
+        draw_anatomy(ax, model, muscle_ids, flexion, adduction, rotation, view, scene=sc, nerve_type=nerve_type,
+                     labels=True)
+    # one shared legend: muscles, the axis and the two action colours
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], color=PALETTE[i % len(PALETTE)], lw=3.5, label=m.name) for i, m in enumerate(sc.muscles)]
+    handles += [
+        Line2D([], [], color=AXIS_COLOUR, ls="-.", label="femur rotation axis"),
+        Line2D([], [], color=EXTERNAL_COLOUR, lw=2.2, label="moment arm: external rotation"),
+        Line2D([], [], color=INTERNAL_COLOUR, lw=2.2, label="moment arm: internal rotation"),
+    ]
+    if nerve_type:
+        from . import nerve
+
+        for name, colour in nerve.DIVISION_COLOURS.items():
+            handles.append(Line2D([], [], color=colour, lw=3, label=f"{name} nerve (type {nerve_type})"))
+    fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 4), fontsize=8, frameon=False)
+    words = "; ".join(f"{m.name}: {action_in_words(m.moment_arms_mm[2])}" for m in sc.muscles)
+    note = f" {sc.notes[0].capitalize()}." if sc.notes else ""
+    fig.suptitle(
+        f"Right hip at {flexion:g}\u00b0 flexion, {adduction:g}\u00b0 adduction, {rotation:g}\u00b0 rotation "
+        f"({model.name})\n{words}", fontsize=10)
+    fig.text(0.01, 0.005, "Short coloured bar: the shortest line from the femur's rotation axis to the muscle's line "
+             "of pull (the lever). Bones are a simplified sketch from the model's points." + note,
+             fontsize=7, color="#444444")
+    return fig
+
+
+def moment_arm_figure(flexion_deg, series, current_flexion=None, switches=None, show_adduction=False,
+                      show_flexion=False, show_length=False, title=None, reference=None) -> Figure:
+    """Rotation moment arm against flexion for one or more muscles.
+
+    Parameters
+    ----------
+    flexion_deg : ndarray (n,)
+    series : dict
+        muscle name -> dict with arrays (n,) ``rotation_moment_arm_mm`` and optionally
+        ``adduction_moment_arm_mm``, ``flexion_moment_arm_mm``, ``length_mm``.
+    current_flexion : float, optional
+        Marked with a vertical line and a dot on every curve.
+    switches : dict, optional
+        muscle name -> list of switch flexion angles (deg), annotated.
+    show_adduction, show_flexion, show_length : bool
+        Extra panels below the main one, sharing the flexion axis.
+    reference : dict, optional
+        A kept earlier curve to compare: name -> dict like ``series`` (drawn dashed).
+    """
+    x = np.asarray(flexion_deg, dtype=float)
+    panels = [("rotation_moment_arm_mm", "rotation moment arm (mm)")]
+    if show_adduction:
+        panels.append(("adduction_moment_arm_mm", "adduction moment arm (mm)\n+ adductor / \u2212 abductor"))
+    if show_flexion:
+        panels.append(("flexion_moment_arm_mm", "flexion moment arm (mm)\n+ flexor / \u2212 extensor"))
+    if show_length:
+        panels.append(("length_mm", "musculotendon length (mm)"))
+    heights = [2.2] + [1.0] * (len(panels) - 1)
+    fig = Figure(figsize=(7.5, 3.6 + 1.4 * (len(panels) - 1)), layout="constrained")
+    axs = fig.subplots(len(panels), 1, sharex=True, squeeze=False, gridspec_kw={"height_ratios": heights})[:, 0]
+
+    main = axs[0]
+    ys = [np.asarray(s["rotation_moment_arm_mm"]) for s in series.values()]
+    lim = max(5.0, *(float(np.nanmax(np.abs(y))) for y in ys)) * 1.15 if ys else 30.0
+    main.axhspan(0, lim, color=INTERNAL_COLOUR, alpha=0.07, lw=0)
+    main.axhspan(-lim, 0, color=EXTERNAL_COLOUR, alpha=0.07, lw=0)
+    main.text(0.01, 0.97, "internal rotation", transform=main.transAxes, va="top", fontsize=9, color=INTERNAL_COLOUR,
+              fontweight="bold")
+    main.text(0.01, 0.03, "external rotation", transform=main.transAxes, va="bottom", fontsize=9,
+              color=EXTERNAL_COLOUR, fontweight="bold")
+    main.axhline(0, color="k", lw=0.8)
+    main.set_ylim(-lim, lim)
+
+    for ax, (key, label) in zip(axs, panels):
+        for i, (name, s) in enumerate(series.items()):
+            if key in s:
+                ax.plot(x, s[key], color=PALETTE[i % len(PALETTE)], lw=2.2, label=name)
+                if current_flexion is not None:
+                    ax.plot([current_flexion], [np.interp(current_flexion, x, s[key])], "o", ms=7,
+                            color=PALETTE[i % len(PALETTE)], mec="k", zorder=5)
+        for name, s in (reference or {}).items():
+            if key in s:
+                ax.plot(np.asarray(s.get("flexion_deg", x)), s[key], color="#777777", lw=1.5, ls="--",
+                        label=f"kept: {name}")
+        if current_flexion is not None:
+            ax.axvline(current_flexion, color="k", lw=1, ls=":")
+        ax.set_ylabel(label, fontsize=8)
+        ax.grid(alpha=0.3)
+        ax.tick_params(labelsize=8)
+    for i, (name, angles) in enumerate((switches or {}).items()):
+        colour = PALETTE[list(series).index(name) % len(PALETTE)] if name in series else "k"
+        for k, a in enumerate(angles):
+            main.plot([a], [0], marker="D", ms=7, color="white", mec=colour, mew=2, zorder=6)
+            main.annotate(f"switch {a:.1f}\u00b0", (a, 0), xytext=(6, -14 - 12 * i - 12 * k), textcoords="offset points",
+                          fontsize=8, color=colour, fontweight="bold")
+    if current_flexion is not None:
+        main.annotate(f"now {current_flexion:g}\u00b0", (current_flexion, lim), xytext=(3, -12),
+                      textcoords="offset points", fontsize=8)
+    axs[-1].set_xlabel("hip flexion (deg)")
+    axs[-1].set_xlim(x.min(), x.max())
+    main.legend(loc="lower right", fontsize=8, framealpha=0.9)
+    main.set_title(title or "Rotation moment arm against hip flexion (+ internal, \u2212 external)", fontsize=10)
+    return fig
+
+
+def switch_context_figure(model_switches, literature, map_adduction=None, map_rotation=None, switch_map=None,
+                          current=None, model_name="") -> Figure:
+    """Where the piriformis switch falls: the models beside the literature, and how the pose moves it.
+
+    Parameters
+    ----------
+    model_switches : list of (label, angle_deg or None, approximate: bool)
+        Each model's switch at the current adduction and rotation.
+    literature : list of dict
+        Entries with ``label``, ``low``, ``high`` (deg or None), ``kind``.
+    map_adduction, map_rotation : ndarray (na,), (nr,), optional
+    switch_map : ndarray (na, nr), optional
+        Switch angle (deg) over adduction x rotation; NaN = no switch in range.
+    current : (adduction, rotation), optional
+    """
+    has_map = switch_map is not None
+    fig = Figure(figsize=(11 if has_map else 7, 4.2), layout="constrained")
+    axs = fig.subplots(1, 2 if has_map else 1, squeeze=False, gridspec_kw={"width_ratios": [1.25, 1] if has_map else [1]})[0]
+    ax = axs[0]
+    rows = []
+    for label, angle, approx in model_switches:
+        rows.append((label + (" *" if approx else ""), angle, angle, "model"))
+    for e in literature:
+        rows.append((e["label"], e.get("low"), e.get("high"), e.get("kind", "")))
+    y = np.arange(len(rows))[::-1]
+    for yi, (label, lo, hi, kind) in zip(y, rows):
+        colour = {"model": PALETTE[1], "measurement": PALETTE[0], "rule of thumb": PALETTE[2]}.get(kind, "k")
+        if lo is None and hi is None:
+            ax.text(60, yi, "no single angle given / no reversal seen", va="center", ha="center", fontsize=8,
+                    color="#666666", style="italic")
+        elif kind == "model":
+            ax.plot([lo], [yi], "o", ms=9, color=colour, mec="k")
+            ax.annotate(f"{lo:.1f}\u00b0", (lo, yi), xytext=(8, -3), textcoords="offset points", fontsize=8)
+        else:
+            a = lo if lo is not None else hi
+            b = hi if hi is not None else 120
+            if a == b:
+                ax.plot([a], [yi], "s", ms=9, color=colour, mec="k")
+            else:
+                ax.plot([a, b], [yi, yi], "-", lw=7, color=colour, alpha=0.8, solid_capstyle="butt")
+                if hi is None:
+                    ax.annotate("", (b, yi), xytext=(b - 8, yi), arrowprops=dict(arrowstyle="->", color=colour))
+    ax.set_yticks(y, [r[0] for r in rows], fontsize=8)
+    ax.set_xlim(0, 120)
+    ax.set_ylim(-0.7, len(rows) - 0.3)
+    ax.set_xlabel("hip flexion at which the piriformis turns internal rotator (deg)")
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_title("Models (dots) beside the literature\n(bars: ranges, squares: single values)", fontsize=9)
+    if any(r[3] == "model" for r in rows):
+        ax.text(0.0, -0.2, "* approximate frame alignment (axes inferred from the source)", transform=ax.transAxes,
+                fontsize=7, color="#444444")
+
+    if has_map:
+        ax2 = axs[1]
+        A, Rr = np.meshgrid(np.asarray(map_adduction), np.asarray(map_rotation), indexing="ij")
+        masked = np.ma.masked_invalid(switch_map)
+        mesh = ax2.pcolormesh(Rr, A, masked, cmap="cividis", vmin=20, vmax=120, shading="nearest")
+        levels = [40, 50, 60, 70, 80, 90, 100]
+        cs = ax2.contour(Rr, A, masked, levels=levels, colors="white", linewidths=0.8)
+        ax2.clabel(cs, fmt="%d\u00b0", fontsize=7)
+        cb = fig.colorbar(mesh, ax=ax2, shrink=0.9)
+        cb.set_label("switch angle (deg flexion)", fontsize=8)
+        if current is not None:
+            ax2.plot([current[1]], [current[0]], "o", ms=10, mfc="none", mec=INTERNAL_COLOUR, mew=2.5)
+            ax2.annotate("current pose", (current[1], current[0]), xytext=(8, 8), textcoords="offset points",
+                         fontsize=8, color=INTERNAL_COLOUR, fontweight="bold")
+        ax2.set_xlabel("hip rotation (deg; + internal, \u2212 external)")
+        ax2.set_ylabel("hip adduction (deg; + adduction, \u2212 abduction)")
+        ax2.set_title(f"Switch angle over the rest of the pose\n{model_name}; blank: no switch in -20..120\u00b0",
+                      fontsize=9)
+    return fig
+
+
+def figure_bytes(fig: Figure, fmt: str = "png", dpi: int = 150) -> bytes:
+    """Render a Figure to PNG or SVG bytes."""
+    if fmt not in ("png", "svg"):
+        raise ValueError(f"format: must be png or svg, got {fmt!r}")
+    buf = io.BytesIO()
+    fig.savefig(buf, format=fmt, dpi=dpi)
+    return buf.getvalue()

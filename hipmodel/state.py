@@ -1,0 +1,143 @@
+"""The explorer's state and its URL form (pure Python; no streamlit here).
+
+A shared link holds the pose, the model and the muscles. :func:`state_from_query`
+turns any mapping of strings (a URL's query parameters) into a valid
+:class:`ExplorerState` plus one-line notices for whatever it had to correct; it
+never raises on bad input. :func:`query_from_state` is its inverse.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+from .model import DEFAULT_MODEL_ID, ModelDataError, available_model_ids, load_model
+
+__all__ = ["RANGES", "STEP_DEG", "ExplorerState", "state_from_query", "query_from_state", "clamp_state"]
+
+# slider ranges, degrees: (min, max)
+RANGES = {"flexion": (-20.0, 120.0), "adduction": (-30.0, 30.0), "rotation": (-45.0, 45.0)}
+STEP_DEG = 0.5
+MAX_MUSCLES = 12
+NERVE_TYPES = ("A", "B", "C", "D", "E", "F")
+
+
+@dataclass(frozen=True)
+class ExplorerState:
+    model: str = DEFAULT_MODEL_ID
+    muscles: tuple[str, ...] = ("piriformis",)
+    flexion: float = 0.0
+    adduction: float = 0.0
+    rotation: float = 0.0
+    nerve: str = "A"
+    extra: dict = field(default_factory=dict, compare=False)
+
+
+def _first(value):
+    if isinstance(value, (list, tuple)):
+        return value[-1] if value else None
+    return value
+
+
+def _angle(raw, name, notices):
+    lo, hi = RANGES[name]
+    if raw is None:
+        return 0.0
+    text = str(raw).strip()[:40]
+    try:
+        v = float(text)
+    except ValueError:
+        notices.append(f"{name}: '{text}' is not a number; using 0 (allowed {lo:g} to {hi:g} deg)")
+        return 0.0
+    if not math.isfinite(v):
+        notices.append(f"{name}: '{text}' is not a finite number; using 0 (allowed {lo:g} to {hi:g} deg)")
+        return 0.0
+    if v < lo or v > hi:
+        near = min(max(v, lo), hi)
+        notices.append(f"{name}: {v:g} is outside {lo:g} to {hi:g} deg; using {near:g}")
+        v = near
+    return round(v / STEP_DEG) * STEP_DEG + 0.0
+
+
+def state_from_query(params) -> tuple[ExplorerState, list[str]]:
+    """A valid state from query parameters, and notices for what was corrected.
+
+    Parameters
+    ----------
+    params : mapping of str to str (or list of str)
+        Missing keys take their defaults silently.
+    """
+    notices: list[str] = []
+    get = lambda k: _first(params.get(k)) if hasattr(params, "get") else None  # noqa: E731
+
+    model_id = DEFAULT_MODEL_ID
+    raw_model = get("model")
+    if raw_model is not None:
+        key = str(raw_model).strip().lower()[:60]
+        if key in available_model_ids():
+            model_id = key
+        else:
+            notices.append(f"model: '{key}' is not one of {', '.join(available_model_ids())}; using {DEFAULT_MODEL_ID}")
+    try:
+        model = load_model(model_id)
+    except (ModelDataError, KeyError) as e:
+        notices.append(f"model: {model_id} could not be loaded ({e}); using {DEFAULT_MODEL_ID}")
+        model_id, model = DEFAULT_MODEL_ID, load_model(DEFAULT_MODEL_ID)
+
+    muscles: list[str] = []
+    raw_muscles = get("muscles")
+    if raw_muscles is not None:
+        for name in str(raw_muscles).split(",")[:MAX_MUSCLES * 2]:
+            name = name.strip()[:60]
+            if not name:
+                continue
+            try:
+                mid = model.muscle(name).id
+            except KeyError:
+                notices.append(f"muscles: '{name}' is not a muscle of {model_id}; left out")
+                continue
+            if mid not in muscles:
+                muscles.append(mid)
+        muscles = muscles[:MAX_MUSCLES]
+    if not muscles:
+        fallback = "piriformis" if "piriformis" in model.muscle_ids else model.muscle_ids[0]
+        if raw_muscles is not None:
+            notices.append(f"muscles: none valid; showing {fallback}")
+        muscles = [fallback]
+
+    nerve = "A"
+    raw_nerve = get("nerve")
+    if raw_nerve is not None:
+        letter = str(raw_nerve).strip().upper()[:5]
+        if letter in NERVE_TYPES:
+            nerve = letter
+        else:
+            notices.append(f"nerve: '{letter}' is not a type A-F; using A")
+
+    state = ExplorerState(
+        model=model_id,
+        muscles=tuple(muscles),
+        flexion=_angle(get("flexion"), "flexion", notices),
+        adduction=_angle(get("adduction"), "adduction", notices),
+        rotation=_angle(get("rotation"), "rotation", notices),
+        nerve=nerve,
+    )
+    return state, notices
+
+
+def query_from_state(state: ExplorerState) -> dict[str, str]:
+    """The query parameters that reproduce ``state``."""
+    return {
+        "model": state.model,
+        "muscles": ",".join(state.muscles),
+        "flexion": f"{state.flexion:g}",
+        "adduction": f"{state.adduction:g}",
+        "rotation": f"{state.rotation:g}",
+        "nerve": state.nerve,
+    }
+
+
+def clamp_state(state: ExplorerState) -> ExplorerState:
+    """The same state with its angles clamped to the slider ranges."""
+    kw = {k: min(max(float(getattr(state, k)), lo), hi) for k, (lo, hi) in RANGES.items()}
+    return replace(state, **kw)
