@@ -87,16 +87,19 @@ def literature() -> list:
 
 
 @st.cache_data(max_entries=1, show_spinner=False)
-def presets() -> dict:
-    """Named poses from data/poses.json: id -> (name, flexion, adduction, rotation, where from)."""
+def load_presets() -> tuple[dict, str]:
+    """Named poses from data/poses.json: id -> (name, flexion, adduction, rotation, where from), and an error."""
     try:
         from hipmodel import stretch
 
         return {p.id: (p.name, p.flexion_deg, p.adduction_deg, p.rotation_deg, p.angles_from)
-                for p in stretch.load_poses()}
-    except Exception as e:  # a broken poses file must not take the explorer down
-        st.session_state["_preset_error"] = str(e)
-        return PRESETS_FALLBACK
+                for p in stretch.load_poses()}, ""
+    except Exception as e:  # noqa: BLE001 - a broken poses file must not take the explorer down
+        return PRESETS_FALLBACK, str(e)
+
+
+def presets() -> dict:
+    return load_presets()[0]
 
 
 # ----------------------------------------------------------------------------- state
@@ -106,7 +109,9 @@ def set_pose(flexion: float, adduction: float, rotation: float) -> None:
         st.session_state[key] = float(min(max(round(value / STEP_DEG) * STEP_DEG, lo), hi))
 
 
-def apply_preset(pid: str) -> None:
+def apply_preset(pid: str | None) -> None:
+    if pid not in presets():
+        return
     name, f, a, r, _ = presets()[pid]
     set_pose(f, a, r)
     st.session_state["preset_note"] = pid
@@ -118,6 +123,7 @@ def reset() -> None:
     st.session_state["model"] = default.model
     st.session_state["muscles"] = list(default.muscles)
     st.session_state.pop("preset_note", None)
+    st.session_state["preset"] = None
 
 
 def on_model_change() -> None:
@@ -158,14 +164,20 @@ def sidebar() -> ExplorerState:
         lo, hi = RANGES[key]
         sb.slider(label, lo, hi, step=STEP_DEG, key=key, help=helptext)
     sb.subheader("Poses")
-    cols = sb.columns(2)
-    for i, (pid, (name, f, a, r, _)) in enumerate(presets().items()):
-        cols[i % 2].button(name, key=f"preset_{pid}", on_click=apply_preset, args=(pid,),
-                           help=f"flexion {f:g}\u00b0, adduction {a:g}\u00b0, rotation {r:g}\u00b0",
-                           width="stretch")
-    sb.button("Reset", key="reset", on_click=reset, type="primary", width="stretch")
-    if "_preset_error" in st.session_state:
-        sb.warning(f"Poses file could not be read, so only 'Standing' is offered: {st.session_state['_preset_error']}")
+    poses = presets()
+    sb.selectbox("Pose preset", list(poses), key="preset", format_func=lambda pid: poses[pid][0],
+                 on_change=lambda: apply_preset(st.session_state["preset"]), index=None,
+                 placeholder="Choose a pose to set the sliders")
+    c1, c2 = sb.columns(2)
+    c1.button("Apply pose", key="apply_preset", width="stretch",
+              on_click=lambda: apply_preset(st.session_state.get("preset")))
+    c2.button("Reset", key="reset", on_click=reset, type="primary", width="stretch")
+    chosen = st.session_state.get("preset_note")
+    if chosen in poses:
+        name, f, a, r, where = poses[chosen]
+        sb.caption(f"**{name}**: flexion {f:g}\u00b0, adduction {a:g}\u00b0, rotation {r:g}\u00b0. Angles: {where}")
+    if load_presets()[1]:
+        sb.warning(f"Poses file could not be read, so only 'Standing' is offered: {load_presets()[1]}")
     muscles = tuple(st.session_state["muscles"]) or ("piriformis",)
     return ExplorerState(model=model.id, muscles=muscles, flexion=st.session_state["flexion"],
                          adduction=st.session_state["adduction"], rotation=st.session_state["rotation"],
@@ -185,41 +197,41 @@ def explorer_tab(state: ExplorerState, model: hm.Model) -> None:
     first = state.muscles[0]
     r = readout(model, first, state.flexion, state.adduction, state.rotation)
     switch_text = ", ".join(f"{s.flexion_deg:.1f}\u00b0" for s in r.switches) or "none in -20..120\u00b0"
-    m1, m2, m3, m4 = st.columns(4)
-    m1.metric(f"{r.muscle_name}: rotation moment arm", f"{r.rotation_moment_arm_mm:+.1f} mm",
-              help="+ internal rotation, \u2212 external rotation (OpenSim sign: \u2212dL/dq)")
-    m2.metric("Action now", r.action.split(",")[0])
-    m3.metric("Switch (external \u2192 internal)", switch_text,
-              help="Flexion where the rotation moment arm changes sign, at this rotation and adduction")
-    m4.metric("Length vs standing", f"{r.length_change_mm:+.1f} mm",
-              f"{r.length_change_pct:+.1f} % ({r.length_mm:.1f} mm now)", delta_color="off")
-    st.info(r.sentence)
-
     data = curve_data(model.id, state.muscles, state.adduction, state.rotation)
-    left, right = st.columns([1.15, 1])
+    left, right = st.columns([1, 1])
     with left:
-        def anatomy():
-            return figures.anatomy_figure(model, state.muscles, state.flexion, state.adduction, state.rotation)
-        st.image(figures.figure_bytes(anatomy(), dpi=90), width="stretch")
-        png_svg_buttons(anatomy, f"hip_{model.id}_f{state.flexion:g}", "dl_anatomy")
-    with right:
+        m1, m2 = st.columns(2)
+        m1.metric(f"{r.muscle_name}: rotation moment arm", f"{r.rotation_moment_arm_mm:+.1f} mm",
+                  help="+ internal rotation, \u2212 external rotation (OpenSim sign: \u2212dL/dq)")
+        m2.metric("Action now", r.action.split(",")[0])
+        m3, m4 = st.columns(2)
+        m3.metric("Switch (external \u2192 internal)", switch_text,
+                  help="Flexion where the rotation moment arm changes sign, at this rotation and adduction")
+        m4.metric("Length vs standing", f"{r.length_change_mm:+.1f} mm",
+                  f"{r.length_change_pct:+.1f} % ({r.length_mm:.1f} mm now)", delta_color="off")
+        st.info(r.sentence)
         t1, t2, t3 = st.columns(3)
         show_add = t1.toggle("Ab/adduction", key="show_adduction")
-        show_flex = t2.toggle("Flexion/extension", key="show_flexion")
-        show_len = t3.toggle("Muscle length", key="show_length")
+        show_flex = t2.toggle("Flexion", key="show_flexion")
+        show_len = t3.toggle("Length", key="show_length")
 
         def curve():
-            series = {name: d for name, d in data.items()}
             return figures.moment_arm_figure(
-                FLEXION_GRID, series, current_flexion=state.flexion,
+                FLEXION_GRID, data, current_flexion=state.flexion,
                 switches={name: d["switches"] for name, d in data.items()},
                 show_adduction=show_add, show_flexion=show_flex, show_length=show_len,
-                title=f"Rotation moment arm against flexion ({model.name}; adduction {state.adduction:g}\u00b0, "
-                      f"rotation {state.rotation:g}\u00b0)")
+                title=f"Rotation moment arm against flexion ({model.id}, add {state.adduction:g}\u00b0, "
+                      f"rot {state.rotation:g}\u00b0)")
         st.image(figures.figure_bytes(curve(), dpi=90), width="stretch")
         png_svg_buttons(curve, f"moment_arm_{model.id}", "dl_curve")
         st.download_button("Curve as CSV", data=lambda: curve_csv(model.id, state), file_name=f"curve_{model.id}.csv",
                            mime="text/csv", key="dl_csv", on_click="ignore", width="stretch")
+    with right:
+        def anatomy():
+            return figures.anatomy_figure(model, state.muscles, state.flexion, state.adduction, state.rotation,
+                                          layout="grid", width_in=7.0)
+        st.image(figures.figure_bytes(anatomy(), dpi=90), width="stretch")
+        png_svg_buttons(anatomy, f"hip_{model.id}_f{state.flexion:g}", "dl_anatomy")
     if model.approximate_frame_alignment:
         st.caption(f"{model.name}: approximate frame alignment (axis directions inferred from the source).")
     st.caption(f"Geometry: {model.citation()}")

@@ -38,9 +38,9 @@ AXIS_COLOUR = "#555555"
 # Fixed limits (mm) per view, wide enough for every pose the sliders allow, so the
 # picture does not jump about as the pose changes.
 VIEW_LIMITS = {
-    "posterior": ((-230, 110), (-430, 160)),
-    "lateral": ((-180, 430), (-430, 160)),
-    "superior": ((-230, 110), (-180, 430)),
+    "posterior": ((-215, 115), (-190, 160)),
+    "lateral": ((-175, 215), (-190, 160)),
+    "superior": ((-215, 115), (-140, 210)),
 }
 # which labels each view shows (the others would land on top of something)
 VIEW_LABELS = {
@@ -51,9 +51,9 @@ VIEW_LABELS = {
 
 # view name -> (horizontal pelvis axis, vertical pelvis axis, sign of horizontal, title, x label, y label)
 VIEWS = {
-    "posterior": (2, 1, 1.0, "From behind", "medial  \u2190  (mm)  \u2192  lateral", "inferior  \u2190  (mm)  \u2192  superior"),
-    "lateral": (0, 1, 1.0, "From the right side", "posterior  \u2190  (mm)  \u2192  anterior", "inferior  \u2190  (mm)  \u2192  superior"),
-    "superior": (2, 0, 1.0, "From above", "medial  \u2190  (mm)  \u2192  lateral", "posterior  \u2190  (mm)  \u2192  anterior"),
+    "posterior": (2, 1, 1.0, "From behind", ("medial", "lateral"), ("inferior", "superior")),
+    "lateral": (0, 1, 1.0, "From the right side", ("posterior", "anterior"), ("inferior", "superior")),
+    "superior": (2, 0, 1.0, "From above", ("medial", "lateral"), ("posterior", "anterior")),
 }
 
 
@@ -152,15 +152,26 @@ def draw_anatomy(ax, model, muscle_ids, flexion, adduction=0.0, rotation=0.0, vi
         if view != "superior":
             ax.annotate("acetabulum", (0, FEMORAL_HEAD_RADIUS_MM * 1.25), xytext=(0, 3), textcoords="offset points",
                         **txt)
-        ax.annotate("greater\ntrochanter", fem["trochanter"], xytext=(14, -4), textcoords="offset points",
-                    fontsize=7, color="#5B4A2A", zorder=8, ha="left")
+        ax.annotate("greater\ntrochanter", fem["trochanter"], xytext=(0, -12), textcoords="offset points",
+                    fontsize=7, color="#5B4A2A", zorder=8, ha="center", va="top")
     ax.set_title(title, fontsize=10)
-    ax.set_xlabel(xlabel, fontsize=8)
-    ax.set_ylabel(ylabel, fontsize=8)
-    ax.tick_params(labelsize=7)
+    # an anatomical drawing: directions at the edges and a scale bar instead of tick labels
+    (x0, x1), (y0, y1) = VIEW_LIMITS[view]
+    ax.set_xticks([])
+    ax.set_yticks([])
+    # orientation arrows in the bottom-right corner
+    cx, cy, arm = x1 - 0.2 * (x1 - x0), y0 + 0.08 * (y1 - y0), 0.1 * (x1 - x0)
+    arrow = dict(arrowstyle="-|>", color="#666666", lw=1)
+    ax.annotate("", (cx + arm, cy), xytext=(cx, cy), arrowprops=arrow)
+    ax.annotate("", (cx, cy + arm), xytext=(cx, cy), arrowprops=arrow)
+    ax.text(cx + arm, cy - 4, xlabel[1], ha="center", va="top", fontsize=7, color="#666666")
+    ax.text(cx - 4, cy + arm, ylabel[1], ha="right", va="center", fontsize=7, color="#666666")
+    bx, by = x0 + 0.06 * (x1 - x0), y0 + 0.06 * (y1 - y0)
+    ax.plot([bx, bx + 50], [by, by], color="k", lw=2, solid_capstyle="butt")
+    ax.text(bx + 25, by + 5, "50 mm", ha="center", va="bottom", fontsize=7)
     ax.set_aspect("equal")
-    ax.set_xlim(*VIEW_LIMITS[view][0])
-    ax.set_ylim(*VIEW_LIMITS[view][1])
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
     return sc
 
 
@@ -178,43 +189,84 @@ def _draw_nerve(ax, sc, nerve_type):
 
 
 def anatomy_figure(model, muscle_ids, flexion, adduction=0.0, rotation=0.0,
-                   views=("posterior", "lateral", "superior"), nerve_type=None, width_in=10.0) -> Figure:
+                   views=("posterior", "lateral", "superior"), nerve_type=None, width_in=10.0,
+                   layout="row") -> Figure:
     """The hip at a pose from several linked views, with the rotation moment arms drawn.
+
+    Parameters
+    ----------
+    layout : {'row', 'grid'}
+        'row': the views side by side with the legend below; 'grid': behind and side
+        on top, above and the legend below (for a narrow column).
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    sc = anatomy_scene(model, muscle_ids, flexion, adduction, rotation)
-    fig = Figure(figsize=(width_in, width_in * 0.52), layout="constrained")
-    axs = fig.subplots(1, len(views), squeeze=False)[0]
-    for ax, view in zip(axs, views):
-        draw_anatomy(ax, model, muscle_ids, flexion, adduction, rotation, view, scene=sc, nerve_type=nerve_type,
-                     labels=True)
-    # one shared legend: muscles, the axis and the two action colours
     from matplotlib.lines import Line2D
+
+    if layout not in ("row", "grid"):
+        raise ValueError(f"layout: must be 'row' or 'grid', got {layout!r}")
+    sc = anatomy_scene(model, muscle_ids, flexion, adduction, rotation)
+    # one scale for every view: panel sizes follow each view's extent in mm
+    wspan = {v: np.ptp(VIEW_LIMITS[v][0]) for v in views}
+    hspan = {v: np.ptp(VIEW_LIMITS[v][1]) for v in views}
+    top_in, bottom_in = 0.75, (0.7 if layout == "row" else 0.3)
+    if layout == "row":
+        panel_h = 0.98 * width_in * max(hspan.values()) / (sum(wspan.values()) * 1.04)
+        height_in = panel_h + top_in + bottom_in
+        fig = Figure(figsize=(width_in, height_in))
+        axs = fig.subplots(1, len(views), squeeze=False, gridspec_kw={"width_ratios": list(wspan.values())})[0]
+        legend_ax = None
+    else:
+        cols = [max(wspan[v] for v in views[0::2]), max(wspan[v] for v in views[1::2]) if len(views) > 1 else 1]
+        rows = [max(hspan[v] for v in views[:2]), max(hspan[v] for v in views[2:]) if len(views) > 2 else 1]
+        height_in = 0.98 * width_in * sum(rows) / (sum(cols) * 1.04) + top_in + bottom_in + 0.3
+        fig = Figure(figsize=(width_in, height_in))
+        grid = fig.subplots(2, 2, gridspec_kw={"width_ratios": cols, "height_ratios": rows})
+        axs = [grid[0, 0], grid[0, 1], grid[1, 0]][: len(views)]
+        legend_ax = grid[1, 1]
+        legend_ax.set_axis_off()
+    # a fixed layout (no layout engine): the views never move as the pose changes, and it draws fast
+    fig.subplots_adjust(left=0.01, right=0.99, top=1 - top_in / height_in, bottom=bottom_in / height_in,
+                        wspace=0.04, hspace=0.12)
+    for ax, view in zip(axs, views):
+        draw_anatomy(ax, model, muscle_ids, flexion, adduction, rotation, view, scene=sc, nerve_type=nerve_type)
+        ax.set_anchor("S" if layout == "row" else "C")
 
     handles = [Line2D([], [], color=PALETTE[i % len(PALETTE)], lw=3.5, label=m.name) for i, m in enumerate(sc.muscles)]
     handles += [
         Line2D([], [], color=AXIS_COLOUR, ls="-.", label="femur rotation axis"),
-        Line2D([], [], color=EXTERNAL_COLOUR, lw=2.2, label="moment arm: external rotation"),
-        Line2D([], [], color=INTERNAL_COLOUR, lw=2.2, label="moment arm: internal rotation"),
+        Line2D([], [], color=EXTERNAL_COLOUR, lw=2.2, label="lever arm: external rotation"),
+        Line2D([], [], color=INTERNAL_COLOUR, lw=2.2, label="lever arm: internal rotation"),
     ]
     if nerve_type:
         from . import nerve
 
         for name, colour in nerve.DIVISION_COLOURS.items():
             handles.append(Line2D([], [], color=colour, lw=3, label=f"{name} nerve (type {nerve_type})"))
-    fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 4), fontsize=8, frameon=False)
-    words = "; ".join(f"{m.name}: {action_in_words(m.moment_arms_mm[2])}" for m in sc.muscles)
-    note = f" {sc.notes[0].capitalize()}." if sc.notes else ""
-    fig.suptitle(
-        f"Right hip at {flexion:g}\u00b0 flexion, {adduction:g}\u00b0 adduction, {rotation:g}\u00b0 rotation "
-        f"({model.name})\n{words}", fontsize=10)
-    fig.text(0.01, 0.005, "Short coloured bar: the shortest line from the femur's rotation axis to the muscle's line "
-             "of pull (the lever). Bones are a simplified sketch from the model's points." + note,
-             fontsize=7, color="#444444")
+    note = ("Short coloured bar: the shortest line from the femur's rotation axis to the muscle's line of pull "
+            "(the lever). Bones: a simplified sketch from the model's own points.")
+    if sc.notes:
+        note += f" {sc.notes[0].capitalize()}."
+    if legend_ax is None:
+        fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.025), ncol=min(len(handles), 4),
+                   fontsize=8, frameon=False)
+        fig.text(0.01, 0.005, note, fontsize=7, color="#444444")
+    else:
+        legend_ax.legend(handles=handles, loc="upper left", fontsize=8, frameon=False)
+        legend_ax.text(0.02, 0.02, _wrap(note, 48), fontsize=7, color="#444444", transform=legend_ax.transAxes,
+                       va="bottom")
+    words = "; ".join(f"{m.name}: {action_in_words(m.moment_arms_mm[2])}" for m in sc.muscles[:3])
+    fig.suptitle(f"Right hip at {flexion:g}\u00b0 flexion, {adduction:g}\u00b0 adduction, {rotation:g}\u00b0 rotation "
+                 f"({model.id})\n{words}", fontsize=10)
     return fig
+
+
+def _wrap(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width))
 
 
 def moment_arm_figure(flexion_deg, series, current_flexion=None, switches=None, show_adduction=False,
@@ -245,8 +297,11 @@ def moment_arm_figure(flexion_deg, series, current_flexion=None, switches=None, 
     if show_length:
         panels.append(("length_mm", "musculotendon length (mm)"))
     heights = [2.2] + [1.0] * (len(panels) - 1)
-    fig = Figure(figsize=(7.5, 3.6 + 1.4 * (len(panels) - 1)), layout="constrained")
+    height_in = 3.6 + 1.4 * (len(panels) - 1)
+    fig = Figure(figsize=(7.5, height_in))
     axs = fig.subplots(len(panels), 1, sharex=True, squeeze=False, gridspec_kw={"height_ratios": heights})[:, 0]
+    # fixed margins in inches (no layout engine: faster, and the plot does not shift between reruns)
+    fig.subplots_adjust(left=0.9 / 7.5, right=0.98, top=1 - 0.35 / height_in, bottom=0.55 / height_in, hspace=0.12)
 
     main = axs[0]
     ys = [np.asarray(s["rotation_moment_arm_mm"]) for s in series.values()]
