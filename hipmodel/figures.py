@@ -57,6 +57,11 @@ VIEWS = {
 }
 
 
+def _cross2(o, a, b) -> float:
+    """z of (a - o) x (b - o): > 0 for a counter-clockwise turn."""
+    return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+
 def _hull(xy: np.ndarray) -> np.ndarray:
     """Convex hull of 2-D points (monotone chain), counter-clockwise."""
     pts = sorted(set(map(tuple, np.round(xy, 6))))
@@ -66,7 +71,7 @@ def _hull(xy: np.ndarray) -> np.ndarray:
     def half(points):
         out = []
         for p in points:
-            while len(out) >= 2 and np.cross(np.subtract(out[-1], out[-2]), np.subtract(p, out[-2])) <= 0:
+            while len(out) >= 2 and _cross2(out[-2], out[-1], p) <= 0:
                 out.pop()
             out.append(p)
         return out

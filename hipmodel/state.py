@@ -33,6 +33,15 @@ class ExplorerState:
     extra: dict = field(default_factory=dict, compare=False)
 
 
+_SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,+-")
+
+
+def _quote(value, limit: int = 40) -> str:
+    """A URL value made safe to echo in a notice: short, and no markup characters."""
+    text = str(value)[:limit]
+    return "".join(c if c in _SAFE else "?" for c in text)
+
+
 def _first(value):
     if isinstance(value, (list, tuple)):
         return value[-1] if value else None
@@ -46,7 +55,9 @@ def _angle(raw, name, notices):
     text = str(raw).strip()[:40]
     try:
         v = float(text)
+        text = _quote(text)
     except ValueError:
+        text = _quote(text)
         notices.append(f"{name}: '{text}' is not a number; using 0 (allowed {lo:g} to {hi:g} deg)")
         return 0.0
     if not math.isfinite(v):
@@ -77,7 +88,7 @@ def state_from_query(params) -> tuple[ExplorerState, list[str]]:
         if key in available_model_ids():
             model_id = key
         else:
-            notices.append(f"model: '{key}' is not one of {', '.join(available_model_ids())}; using {DEFAULT_MODEL_ID}")
+            notices.append(f"model: '{_quote(key)}' is not one of {', '.join(available_model_ids())}; using {DEFAULT_MODEL_ID}")
     try:
         model = load_model(model_id)
     except (ModelDataError, KeyError) as e:
@@ -94,7 +105,7 @@ def state_from_query(params) -> tuple[ExplorerState, list[str]]:
             try:
                 mid = model.muscle(name).id
             except KeyError:
-                notices.append(f"muscles: '{name}' is not a muscle of {model_id}; left out")
+                notices.append(f"muscles: '{_quote(name)}' is not a muscle of {model_id}; left out")
                 continue
             if mid not in muscles:
                 muscles.append(mid)
@@ -112,7 +123,7 @@ def state_from_query(params) -> tuple[ExplorerState, list[str]]:
         if letter in NERVE_TYPES:
             nerve = letter
         else:
-            notices.append(f"nerve: '{letter}' is not a type A-F; using A")
+            notices.append(f"nerve: '{_quote(letter)}' is not a type A-F; using A")
 
     state = ExplorerState(
         model=model_id,

@@ -1,0 +1,82 @@
+"""Figures: Figure objects (never pyplot), with what the reader needs on them."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+import hipmodel as hm
+from hipmodel import figures
+
+
+@pytest.fixture(scope="module")
+def model():
+    return hm.load_model()
+
+
+def test_core_and_figures_never_import_pyplot_or_streamlit():
+    code = ("import sys, hipmodel, hipmodel.figures, hipmodel.cli; "
+            "bad = [m for m in ('matplotlib.pyplot', 'streamlit') if m in sys.modules]; print(bad)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+    code = "import sys, hipmodel; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"  # the core is numpy only
+
+
+def test_anatomy_figure_views_and_lever_colour(model):
+    fig = figures.anatomy_figure(model, ["piriformis"], 0.0)
+    assert isinstance(fig, Figure)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles == ["From behind", "From the right side", "From above"]
+    # at 0 deg the piriformis is an external rotator: its lever is drawn in the external colour
+    colours = {line.get_color() for ax in fig.axes for line in ax.get_lines()}
+    assert figures.EXTERNAL_COLOUR in colours and figures.INTERNAL_COLOUR not in colours
+    fig90 = figures.anatomy_figure(model, ["piriformis"], 90.0, layout="grid")
+    colours = {line.get_color() for ax in fig90.axes for line in ax.get_lines()}
+    assert figures.INTERNAL_COLOUR in colours and figures.EXTERNAL_COLOUR not in colours
+
+
+def test_anatomy_muscle_line_is_the_model_path(model):
+    fig = figures.anatomy_figure(model, ["piriformis"], 30.0, 5.0, -10.0)
+    behind = fig.axes[0]
+    pts = (hm.path_points_m(model, model.muscle("piriformis"), 30.0, 5.0, -10.0) - model.hip_centre) * 1000
+    line = next(ln for ln in behind.get_lines() if ln.get_label() == "Piriformis")
+    assert np.allclose(line.get_xdata(), pts[:, 2]) and np.allclose(line.get_ydata(), pts[:, 1])
+
+
+def test_moment_arm_figure_marks_pose_switch_and_zones(model):
+    x = np.arange(-20, 120.5, 0.5)
+    c = hm.curves(model, model.muscle("piriformis"), x)
+    fig = figures.moment_arm_figure(x, {"Piriformis": {"rotation_moment_arm_mm": c.rotation_moment_arm_mm,
+                                                       "length_mm": c.length_mm}},
+                                    current_flexion=30.0, switches={"Piriformis": [57.19]}, show_length=True)
+    main, length = fig.axes
+    texts = [t.get_text() for t in main.texts]
+    assert "internal rotation" in texts and "external rotation" in texts
+    assert any("57.2" in t for t in texts)
+    assert "mm" in main.get_ylabel() and "mm" in length.get_ylabel() and "deg" in length.get_xlabel()
+    # the current-pose dot sits on the curve at 30 deg: -14.47 mm (hip_geometry.md)
+    dots = [ln for ln in main.get_lines() if ln.get_marker() == "o"]
+    assert abs(dots[0].get_ydata()[0] - (-14.47)) < 0.05
+
+
+def test_switch_context_figure(model):
+    add = np.array([-10.0, 0.0, 10.0])
+    rot = np.array([-20.0, 0.0, 20.0])
+    smap = hm.switch_angle_map(model, model.muscle("piriformis"), add, rot)
+    fig = figures.switch_context_figure([("Gait2392", 57.19, False), ("TLEM", 50.0, True)],
+                                        [{"label": "Cadaver", "low": 75, "high": 90, "kind": "measurement"}],
+                                        add, rot, smap, current=(0.0, 0.0), model_name="Gait2392")
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert "TLEM *" in labels and "Cadaver" in labels
+    assert "deg" in fig.axes[1].get_xlabel()
+
+
+@pytest.mark.parametrize("fmt,magic", [("png", b"\x89PNG"), ("svg", b"<?xml")])
+def test_figure_bytes(model, fmt, magic):
+    assert figures.figure_bytes(figures.anatomy_figure(model, ["piriformis"], 10.0), fmt).startswith(magic)
+    with pytest.raises(ValueError, match="format"):
+        figures.figure_bytes(Figure(), "gif")
