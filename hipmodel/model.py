@@ -190,6 +190,16 @@ class _Checker:
             self.fail(path, "must not be empty")
         return value
 
+    def optional(self, obj: dict, key: str, where: str, kind, default):
+        """An optional field: ``default`` when absent, else it must be of ``kind``."""
+        if key not in obj:
+            return default
+        value = obj[key]
+        if not isinstance(value, kind):
+            path = f"{where}.{key}" if where else key
+            self.fail(path, f"expected {kind.__name__}, got {type(value).__name__}")
+        return value
+
     def vec3(self, value, where: str, scale: float) -> tuple[float, float, float]:
         if not isinstance(value, list) or len(value) != 3:
             n = len(value) if isinstance(value, list) else type(value).__name__
@@ -261,7 +271,7 @@ def _parse(data, fname: str, path: str = "") -> Model:
                 body=body,
                 location_m=located(body, c.vec3(c.get(lm, "location", w), f"{w}.location", scale)),
                 source=c.source_key(c.get(lm, "source", w), f"{w}.source", sources),
-                note=lm.get("note", ""),
+                note=c.optional(lm, "note", w, str, ""),
             )
         )
 
@@ -288,12 +298,12 @@ def _parse(data, fname: str, path: str = "") -> Model:
         for j in range(len(points) - 1):
             if np.allclose(points[j].location_m, points[j + 1].location_m) and points[j].body == points[j + 1].body:
                 c.fail(f"{w}.path[{j + 1}]", "repeats the previous point (zero-length segment)")
-        arch = mr.get("architecture")
+        arch = c.optional(mr, "architecture", w, dict, None)
         muscle = Muscle(
             id=mid,
             name=c.get(mr, "name", w, str),
             source_name=c.get(mr, "source_name", w, str),
-            group=mr.get("group", ""),
+            group=c.optional(mr, "group", w, str, ""),
             source=c.source_key(c.get(mr, "source", w), f"{w}.source", sources),
             points=tuple(points),
             architecture=arch,
@@ -307,14 +317,14 @@ def _parse(data, fname: str, path: str = "") -> Model:
     return Model(
         id=model_id,
         name=name,
-        description=data.get("description", ""),
+        description=c.optional(data, "description", "", str, ""),
         sources=sources,
         hip_centre_m=hip_pelvis,
         knee_centre_m=tuple(float(x) for x in knee_femur - hip_femur),
         muscles=tuple(muscles),
         landmarks=tuple(landmarks),
-        approximate_frame_alignment=bool(data.get("approximate_frame_alignment", False)),
-        left_out=data.get("left_out", ""),
+        approximate_frame_alignment=c.optional(data, "approximate_frame_alignment", "", bool, False),
+        left_out=c.optional(data, "left_out", "", str, ""),
         path=path,
         _index=index,
     )
@@ -347,16 +357,32 @@ def load_model_file(path: str | Path) -> Model:
 def model_from_json(text: str, fname: str = "<model>", path: str = "") -> Model:
     """Parse and validate a model from JSON text (no file access)."""
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text)
     except json.JSONDecodeError as e:
         raise ModelDataError(f"{fname}: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})") from None
-    except ValueError as e:
-        raise ModelDataError(f"{fname}: {e}") from None
+    except (ValueError, RecursionError) as e:
+        raise ModelDataError(f"{fname}: not a usable JSON document ({e})") from None
+    where = _first_non_finite(data)
+    if where is not None:  # NaN, Infinity or an overflowing literal such as 1e999, in any field
+        raise ModelDataError(f"{fname}: field '{where}': must be a finite number")
     return _parse(data, fname, path)
 
 
-def _reject_constant(name: str):
-    raise ValueError(f"non-finite number {name} is not allowed")
+def _first_non_finite(data) -> str | None:
+    """JSON path of the first non-finite number in ``data``, or None."""
+    stack = [("", data)]
+    while stack:
+        where, obj = stack.pop()
+        if isinstance(obj, float) and not math.isfinite(obj):
+            return where or "(top level)"
+        if isinstance(obj, dict):
+            items = [(f"{where}.{k}" if where else str(k), v) for k, v in obj.items()]
+        elif isinstance(obj, list):
+            items = [(f"{where}[{i}]", v) for i, v in enumerate(obj)]
+        else:
+            continue
+        stack.extend(reversed(items))  # depth first, in document order
+    return None
 
 
 def available_model_ids(data_dir: Path = DATA_DIR) -> list[str]:
@@ -377,7 +403,7 @@ def _bundled_aliases() -> dict[str, str]:
     return out
 
 
-_CACHE: dict[tuple[str, str], tuple[float, Model]] = {}
+_CACHE: dict[tuple[str, str], tuple[tuple[int, int], Model]] = {}
 
 
 def load_model(model_id: str = DEFAULT_MODEL_ID, data_dir: Path = DATA_DIR) -> Model:
@@ -397,12 +423,13 @@ def load_model(model_id: str = DEFAULT_MODEL_ID, data_dir: Path = DATA_DIR) -> M
         hint = f"; closest: {', '.join(near)}" if near else ""
         raise KeyError(f"unknown model '{model_id}'{hint} (available: {', '.join(ids)})")
     p = Path(data_dir) / f"model_{key}.json"
-    mtime = p.stat().st_mtime
+    st = p.stat()
+    stamp = (st.st_mtime_ns, st.st_size)  # size too: mtime ticks are coarse on some file systems
     cached = _CACHE.get((str(data_dir), key))
-    if cached and cached[0] == mtime:
+    if cached and cached[0] == stamp:
         return cached[1]
     model = load_model_file(p)
     if model.id != key:
         raise ModelDataError(f"{p.name}: field 'id': {model.id!r} does not match the file name (expected {key!r})")
-    _CACHE[(str(data_dir), key)] = (mtime, model)
+    _CACHE[(str(data_dir), key)] = (stamp, model)
     return model
