@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .kinematics import check_angle
+from .kinematics import ANGLE_LIMIT_DEG, check_angle
 from .mechanics import AXIS_INDEX, moment_arms_m
 from .model import Model, Muscle
 
@@ -38,6 +38,13 @@ _DIRECTION_WORDS = {
     "adduction": ("abductor", "adductor"),
     "flexion": ("extensor", "flexor"),
 }
+
+
+def _as_float(value) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
 
 
 def _bisect(fun, lo: np.ndarray, hi: np.ndarray, f_lo: np.ndarray, tol_deg: float) -> np.ndarray:
@@ -79,7 +86,8 @@ def sign_change_angles(
 
     Returns
     -------
-    list of Switch, ascending flexion; empty when the sign does not change.
+    list of Switch, ascending flexion; empty when the sign does not change. A root
+    exactly at ``start_deg`` or ``stop_deg`` counts when the sign differs across it.
     """
     adduction_deg = check_angle(adduction_deg, "adduction")
     rotation_deg = check_angle(rotation_deg, "rotation")
@@ -93,9 +101,20 @@ def sign_change_angles(
     def fun(flex):
         return moment_arms_m(model, muscle, flex, adduction_deg, rotation_deg)[..., k]
 
+    if isinstance(grid_step_deg, bool) or not 0 < _as_float(grid_step_deg) < np.inf:
+        raise ValueError(f"grid_step_deg: must be a positive finite number of degrees, got {grid_step_deg!r}")
     n = max(int(np.ceil((stop_deg - start_deg) / grid_step_deg)), 1)
     grid = np.linspace(start_deg, stop_deg, n + 1)
     values = fun(grid)
+    # An exact zero at an end of the range is a sign change only if the sign differs
+    # across it: look one grid step outside the range there (roots are clipped back in).
+    h = grid[1] - grid[0]
+    if values[0] == 0 and start_deg - h >= -ANGLE_LIMIT_DEG:
+        grid = np.concatenate([[start_deg - h], grid])
+        values = np.concatenate([fun(grid[:1]), values])
+    if values[-1] == 0 and stop_deg + h <= ANGLE_LIMIT_DEG:
+        grid = np.append(grid, stop_deg + h)
+        values = np.append(values, fun(grid[-1:]))
     s = np.sign(values)
     # a grid point that is exactly zero counts once: bracket it with its neighbours
     nz = np.flatnonzero(s != 0)
@@ -103,7 +122,7 @@ def sign_change_angles(
         return []
     changes = np.flatnonzero(s[nz[:-1]] != s[nz[1:]])
     lo_idx, hi_idx = nz[changes], nz[changes + 1]
-    roots = _bisect(fun, grid[lo_idx], grid[hi_idx], values[lo_idx], tol_deg)
+    roots = np.clip(_bisect(fun, grid[lo_idx], grid[hi_idx], values[lo_idx], tol_deg), start_deg, stop_deg)
     neg, pos = _DIRECTION_WORDS[axis]
     return [
         Switch(float(x), f"{neg} to {pos}" if values[i] < 0 else f"{pos} to {neg}")
