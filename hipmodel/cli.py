@@ -185,7 +185,8 @@ def main(argv=None, out=None) -> int:
         args = build_parser().parse_args(argv)
         return int(args.func(args, out) or 0)
     except UsageError as e:
-        print(str(e), file=sys.stderr)
+        msg = str(e)  # argparse's own messages carry the program name; ours get it here
+        print(msg if msg.startswith("hipmodel") else f"hipmodel: error: {msg}", file=sys.stderr)
         return 2
     except (PoseError, ModelDataError, ValueError) as e:
         print(f"hipmodel: error: {e}", file=sys.stderr)
