@@ -215,22 +215,24 @@ def explorer_tab(state: ExplorerState, model: hm.Model) -> None:
         show_flex = t2.toggle("Flexion", key="show_flexion")
         show_len = t3.toggle("Length", key="show_length")
 
+        curve_args = dict(
+            switches={name: d["switches"] for name, d in data.items()},
+            show_adduction=show_add, show_flexion=show_flex, show_length=show_len,
+            title=f"Rotation moment arm against flexion ({model.id}, add {state.adduction:g}\u00b0, "
+                  f"rot {state.rotation:g}\u00b0)")
+
         def curve():
-            return figures.moment_arm_figure(
-                FLEXION_GRID, data, current_flexion=state.flexion,
-                switches={name: d["switches"] for name, d in data.items()},
-                show_adduction=show_add, show_flexion=show_flex, show_length=show_len,
-                title=f"Rotation moment arm against flexion ({model.id}, add {state.adduction:g}\u00b0, "
-                      f"rot {state.rotation:g}\u00b0)")
-        st.image(figures.figure_bytes(curve(), dpi=90), width="stretch")
+            return figures.moment_arm_figure(FLEXION_GRID, data, current_flexion=state.flexion, **curve_args)
+        st.image(figures.moment_arm_png(FLEXION_GRID, data, state.flexion, dpi=90, **curve_args), width="stretch")
         png_svg_buttons(curve, f"moment_arm_{model.id}", "dl_curve")
         st.download_button("Curve as CSV", data=lambda: curve_csv(model.id, state), file_name=f"curve_{model.id}.csv",
                            mime="text/csv", key="dl_csv", on_click="ignore", width="stretch")
     with right:
+        pose = (state.flexion, state.adduction, state.rotation)
+
         def anatomy():
-            return figures.anatomy_figure(model, state.muscles, state.flexion, state.adduction, state.rotation,
-                                          layout="grid", width_in=7.0)
-        st.image(figures.figure_bytes(anatomy(), dpi=90), width="stretch")
+            return figures.anatomy_figure(model, state.muscles, *pose, layout="grid", width_in=7.0)
+        st.image(figures.anatomy_png(model, state.muscles, *pose, layout="grid", width_in=7.0, dpi=90), width="stretch")
         png_svg_buttons(anatomy, f"hip_{model.id}_f{state.flexion:g}", "dl_anatomy")
     if model.approximate_frame_alignment:
         st.caption(f"{model.name}: approximate frame alignment (axis directions inferred from the source).")

@@ -7,9 +7,13 @@ server process cannot step on each other. Colours are the Okabe-Ito palette
 
 from __future__ import annotations
 
+import hashlib
 import io
+import threading
+from collections import OrderedDict
 
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Polygon
 
@@ -91,7 +95,7 @@ def _action_colour(ma_mm: float) -> str:
 
 
 def draw_anatomy(ax, model, muscle_ids, flexion, adduction=0.0, rotation=0.0, view="posterior",
-                 scene=None, nerve_type=None, labels=True):
+                 scene=None, nerve_type=None):
     """Draw the pelvis, femur and muscles at a pose on ``ax`` from one view.
 
     Parameters
@@ -105,12 +109,22 @@ def draw_anatomy(ax, model, muscle_ids, flexion, adduction=0.0, rotation=0.0, vi
     nerve_type : str, optional
         A Beaton & Anson type letter; drawn on the posterior view only (needs
         :mod:`hipmodel.nerve`).
+
+    Returns
+    -------
+    AnatomyScene
     """
     if view not in VIEWS:
         raise ValueError(f"view: must be one of {', '.join(VIEWS)}, got {view!r}")
     sc = scene or anatomy_scene(model, muscle_ids, flexion, adduction, rotation)
-    _, _, _, title, xlabel, ylabel = VIEWS[view]
+    _draw_fixed(ax, sc, view)
+    _draw_moving(ax, sc, view, nerve_type)
+    return sc
 
+
+def _draw_fixed(ax, sc, view):
+    """What does not move with the pose: pelvis, femoral head, labels, scale, orientation."""
+    _, _, _, title, xlabel, ylabel = VIEWS[view]
     # pelvis: the right half, the left half faded (not in the side view), the sacrum
     halves = [(sc.pelvis_right_mm, 1.0)] + ([(sc.pelvis_left_mm, 0.45)] if view != "lateral" else [])
     for pts, alpha in halves:
@@ -120,51 +134,20 @@ def draw_anatomy(ax, model, muscle_ids, flexion, adduction=0.0, rotation=0.0, vi
     if len(sc.sacrum_mm) >= 3 and view != "lateral":
         ax.add_patch(Polygon(_hull(_project(sc.sacrum_mm, view)), closed=True, fc="#E3D5B5", ec=BONE_EDGE,
                              lw=1.0, hatch="..", zorder=1.5))
-    # acetabulum and femoral head
+    # acetabulum and femoral head (the head turns about its own centre, so it never moves)
     ax.add_patch(Circle((0, 0), FEMORAL_HEAD_RADIUS_MM * 1.25, fc="none", ec=BONE_EDGE, lw=1.2, ls="--", zorder=2))
-    fem = {k: _project(v, view) for k, v in sc.femur_mm.items()}
-    ax.add_patch(Circle(fem["head"], FEMORAL_HEAD_RADIUS_MM, fc=BONE_FACE, ec=BONE_EDGE, lw=1.5, zorder=3))
-    bone = dict(color=BONE_EDGE, solid_capstyle="round", zorder=2.5)
-    ax.plot(*np.array([fem["head"], fem["neck_base"]]).T, lw=9, **bone)
-    ax.plot(*np.array([fem["trochanter"], fem["knee"]]).T, lw=11, **bone)
-    ax.plot(*np.array([fem["condyle_medial"], fem["condyle_lateral"]]).T, lw=12, **bone)
-    ax.plot(*fem["trochanter"], "o", ms=13, color=BONE_EDGE, zorder=2.6)
-    # the femur's rotation axis
-    axis = _project(sc.rotation_axis_mm, view)
-    ax.plot(*axis.T, ls="-.", lw=1.2, color=AXIS_COLOUR, zorder=4, label="femur rotation axis")
-
-    for i, m in enumerate(sc.muscles):
-        colour = PALETTE[i % len(PALETTE)]
-        xy = _project(m.points_mm, view)
-        ax.plot(*xy.T, "-", lw=3.5, color=colour, zorder=5, solid_capstyle="round", label=m.name)
-        ax.plot(*xy[[0, -1]].T, "o", ms=4, color=colour, mec="k", mew=0.5, zorder=6)
-        if m.perpendicular_mm is not None:
-            ma = float(m.moment_arms_mm[2])
-            perp = _project(m.perpendicular_mm, view)
-            ax.plot(*perp.T, "-", lw=2.2, color=_action_colour(ma), zorder=7)
-            ax.plot(*perp[0], "o", ms=3, color=_action_colour(ma), zorder=7)
-
-    if nerve_type and view == "posterior":
-        _draw_nerve(ax, sc, nerve_type)
-
-    if labels:
-        txt = dict(fontsize=7, color="#5B4A2A", zorder=8, ha="center")
-        for name, p in sc.landmarks_mm.items():
-            if name not in VIEW_LABELS[view]:
-                continue
-            q = _project(p, view)
-            ax.annotate(name, q, xytext=(0, 6 if name != "ischium" else -10), textcoords="offset points", **txt)
-        if view != "superior":
-            ax.annotate("acetabulum", (0, FEMORAL_HEAD_RADIUS_MM * 1.25), xytext=(0, 3), textcoords="offset points",
-                        **txt)
-        ax.annotate("greater\ntrochanter", fem["trochanter"], xytext=(0, -12), textcoords="offset points",
-                    fontsize=7, color="#5B4A2A", zorder=8, ha="center", va="top")
+    txt = dict(fontsize=7, color="#5B4A2A", zorder=8, ha="center")
+    for name, p in sc.landmarks_mm.items():
+        if name in VIEW_LABELS[view]:
+            ax.annotate(name, _project(p, view), xytext=(0, 6 if name != "ischium" else -10),
+                        textcoords="offset points", **txt)
+    if view != "superior":
+        ax.annotate("acetabulum", (0, FEMORAL_HEAD_RADIUS_MM * 1.25), xytext=(0, 3), textcoords="offset points", **txt)
     ax.set_title(title, fontsize=10)
-    # an anatomical drawing: directions at the edges and a scale bar instead of tick labels
+    # an anatomical drawing: orientation arrows and a scale bar instead of tick labels
     (x0, x1), (y0, y1) = VIEW_LIMITS[view]
     ax.set_xticks([])
     ax.set_yticks([])
-    # orientation arrows in the bottom-right corner
     cx, cy, arm = x1 - 0.2 * (x1 - x0), y0 + 0.08 * (y1 - y0), 0.1 * (x1 - x0)
     arrow = dict(arrowstyle="-|>", color="#666666", lw=1)
     ax.annotate("", (cx + arm, cy), xytext=(cx, cy), arrowprops=arrow)
@@ -177,7 +160,36 @@ def draw_anatomy(ax, model, muscle_ids, flexion, adduction=0.0, rotation=0.0, vi
     ax.set_aspect("equal")
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
-    return sc
+
+
+def _draw_moving(ax, sc, view, nerve_type=None) -> list:
+    """What moves with the pose: femur, rotation axis, muscles, levers; returns the artists."""
+    out = []
+    fem = {k: _project(v, view) for k, v in sc.femur_mm.items()}
+    bone = dict(color=BONE_EDGE, solid_capstyle="round", zorder=2.5)
+    # the head never moves, but it is drawn over the neck, so it is redrawn with it
+    out.append(ax.add_patch(Circle((0, 0), FEMORAL_HEAD_RADIUS_MM, fc=BONE_FACE, ec=BONE_EDGE, lw=1.5, zorder=3)))
+    out += ax.plot(*np.array([fem["head"], fem["neck_base"]]).T, lw=9, **bone)
+    out += ax.plot(*np.array([fem["trochanter"], fem["knee"]]).T, lw=11, **bone)
+    out += ax.plot(*np.array([fem["condyle_medial"], fem["condyle_lateral"]]).T, lw=12, **bone)
+    out += ax.plot(*fem["trochanter"], "o", ms=13, color=BONE_EDGE, zorder=2.6)
+    out += ax.plot(*_project(sc.rotation_axis_mm, view).T, ls="-.", lw=1.2, color=AXIS_COLOUR, zorder=4,
+                   label="femur rotation axis")
+    for i, m in enumerate(sc.muscles):
+        colour = PALETTE[i % len(PALETTE)]
+        xy = _project(m.points_mm, view)
+        out += ax.plot(*xy.T, "-", lw=3.5, color=colour, zorder=5, solid_capstyle="round", label=m.name)
+        out += ax.plot(*xy[[0, -1]].T, "o", ms=4, color=colour, mec="k", mew=0.5, zorder=6)
+        if m.perpendicular_mm is not None:
+            c = _action_colour(float(m.moment_arms_mm[2]))
+            perp = _project(m.perpendicular_mm, view)
+            out += ax.plot(*perp.T, "-", lw=2.2, color=c, zorder=7)
+            out += ax.plot(*perp[0], "o", ms=3, color=c, zorder=7)
+    if nerve_type and view == "posterior":
+        out += _draw_nerve(ax, sc, nerve_type)
+    out.append(ax.annotate("greater\ntrochanter", fem["trochanter"], xytext=(0, -12), textcoords="offset points",
+                           fontsize=7, color="#5B4A2A", zorder=8, ha="center", va="top"))
+    return out
 
 
 def _draw_nerve(ax, sc, nerve_type):
@@ -186,11 +198,14 @@ def _draw_nerve(ax, sc, nerve_type):
 
     piri = next((m for m in sc.muscles if m.id == "piriformis"), None)
     if piri is None:
-        return
+        return []
     xy = _project(piri.points_mm, "posterior") / 1000.0
     drawing = nerve.nerve_paths_2d(nerve_type, xy[0], xy[-1], 0.008)
+    out = []
     for div in drawing.divisions:
-        ax.plot(*(np.asarray(div.points) * 1000.0).T, lw=3, color=div.colour, zorder=6.5, label=f"{div.name} nerve")
+        out += ax.plot(*(np.asarray(div.points) * 1000.0).T, lw=3, color=div.colour, zorder=6.5,
+                       label=f"{div.name} nerve")
+    return out
 
 
 def anatomy_figure(model, muscle_ids, flexion, adduction=0.0, rotation=0.0,
@@ -200,6 +215,14 @@ def anatomy_figure(model, muscle_ids, flexion, adduction=0.0, rotation=0.0,
 
     Parameters
     ----------
+    model : hipmodel.Model
+    muscle_ids : sequence of str
+    flexion, adduction, rotation : float, degrees
+    views : sequence of {'posterior', 'lateral', 'superior'}
+    nerve_type : str, optional
+        Beaton & Anson type letter drawn on the posterior view.
+    width_in : float
+        Figure width in inches; the height follows from one common mm scale.
     layout : {'row', 'grid'}
         'row': the views side by side with the legend below; 'grid': behind and side
         on top, above and the legend below (for a narrow column).
@@ -208,11 +231,52 @@ def anatomy_figure(model, muscle_ids, flexion, adduction=0.0, rotation=0.0,
     -------
     matplotlib.figure.Figure
     """
+    sc = anatomy_scene(model, muscle_ids, flexion, adduction, rotation)
+    fig, axes = _anatomy_skeleton(model, sc, tuple(views), nerve_type, width_in, layout)
+    for view, ax in axes.items():
+        _draw_moving(ax, sc, view, nerve_type)
+    _anatomy_title(fig, model, sc)
+    return fig
+
+
+def anatomy_png(model, muscle_ids, flexion, adduction=0.0, rotation=0.0,
+                views=("posterior", "lateral", "superior"), nerve_type=None, width_in=10.0, layout="row",
+                dpi=90) -> bytes:
+    """The same picture as :func:`anatomy_figure`, as PNG bytes, drawn fast for a slider.
+
+    The parts that do not move with the pose are drawn once per model, muscles and
+    layout and kept (a small LRU cache); each call restores them and draws only the
+    femur, muscles, levers and title on top (matplotlib blitting).
+    """
+    key = ("anatomy", model.id, model.path, tuple(muscle_ids), tuple(views), nerve_type, width_in, layout, dpi)
+    sc = anatomy_scene(model, muscle_ids, flexion, adduction, rotation)
+
+    def build():
+        return _anatomy_skeleton(model, sc, tuple(views), nerve_type, width_in, layout)
+
+    def moving(fig, axes):
+        out = [a for view, ax in axes.items() for a in _draw_moving(ax, sc, view, nerve_type)]
+        return out + [_anatomy_title(fig, model, sc)]
+
+    return _BLITS.png(key, build, moving, dpi)
+
+
+def _anatomy_title(fig, model, sc):
+    f, a, r = sc.pose
+    words = "; ".join(f"{m.name}: {action_in_words(m.moment_arms_mm[2])}" for m in sc.muscles[:3])
+    return fig.text(0.5, 1 - 0.08 / fig.get_figheight(), f"Right hip at {f:g}\u00b0 flexion, {a:g}\u00b0 adduction, "
+                    f"{r:g}\u00b0 rotation ({model.id})\n{words}", fontsize=10, ha="center", va="top")
+
+
+def _anatomy_skeleton(model, sc, views, nerve_type, width_in, layout):
+    """A Figure with the fixed parts of the anatomy views; returns (fig, {view: ax})."""
     from matplotlib.lines import Line2D
 
     if layout not in ("row", "grid"):
         raise ValueError(f"layout: must be 'row' or 'grid', got {layout!r}")
-    sc = anatomy_scene(model, muscle_ids, flexion, adduction, rotation)
+    for v in views:
+        if v not in VIEWS:
+            raise ValueError(f"view: must be one of {', '.join(VIEWS)}, got {v!r}")
     # one scale for every view: panel sizes follow each view's extent in mm
     wspan = {v: np.ptp(VIEW_LIMITS[v][0]) for v in views}
     hspan = {v: np.ptp(VIEW_LIMITS[v][1]) for v in views}
@@ -235,9 +299,11 @@ def anatomy_figure(model, muscle_ids, flexion, adduction=0.0, rotation=0.0,
     # a fixed layout (no layout engine): the views never move as the pose changes, and it draws fast
     fig.subplots_adjust(left=0.01, right=0.99, top=1 - top_in / height_in, bottom=bottom_in / height_in,
                         wspace=0.04, hspace=0.12)
+    axes = {}
     for ax, view in zip(axs, views):
-        draw_anatomy(ax, model, muscle_ids, flexion, adduction, rotation, view, scene=sc, nerve_type=nerve_type)
+        _draw_fixed(ax, sc, view)
         ax.set_anchor("S" if layout == "row" else "C")
+        axes[view] = ax
 
     handles = [Line2D([], [], color=PALETTE[i % len(PALETTE)], lw=3.5, label=m.name) for i, m in enumerate(sc.muscles)]
     handles += [
@@ -262,10 +328,61 @@ def anatomy_figure(model, muscle_ids, flexion, adduction=0.0, rotation=0.0,
         legend_ax.legend(handles=handles, loc="upper left", fontsize=8, frameon=False)
         legend_ax.text(0.02, 0.02, _wrap(note, 48), fontsize=7, color="#444444", transform=legend_ax.transAxes,
                        va="bottom")
-    words = "; ".join(f"{m.name}: {action_in_words(m.moment_arms_mm[2])}" for m in sc.muscles[:3])
-    fig.suptitle(f"Right hip at {flexion:g}\u00b0 flexion, {adduction:g}\u00b0 adduction, {rotation:g}\u00b0 rotation "
-                 f"({model.id})\n{words}", fontsize=10)
-    return fig
+    return fig, axes
+
+
+class _BlitCache:
+    """Keeps the fixed background of a few figures, rendered once, and draws moving parts on top.
+
+    Each entry has its own lock: one Figure is never drawn by two threads (users) at once.
+    Bounded (LRU), so memory stays flat however many reruns and users there are.
+    """
+
+    def __init__(self, max_entries: int = 12):
+        self.max_entries = max_entries
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def png(self, key, build, moving, dpi) -> bytes:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                entry = self._entries[key] = {"lock": threading.Lock(), "fig": None}
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+        with entry["lock"]:
+            if entry["fig"] is None:
+                fig, axes = build()
+                fig.set_dpi(dpi)
+                canvas = FigureCanvasAgg(fig)
+                canvas.draw()
+                entry.update(fig=fig, axes=axes, canvas=canvas, background=canvas.copy_from_bbox(fig.bbox))
+            fig, canvas = entry["fig"], entry["canvas"]
+            canvas.restore_region(entry["background"])
+            artists = moving(fig, entry["axes"])
+            renderer = canvas.get_renderer()
+            for artist in sorted(artists, key=lambda a: a.get_zorder()):
+                artist.draw(renderer)
+            rgba = np.asarray(canvas.buffer_rgba()).copy()
+            for artist in artists:
+                artist.remove()
+        return _encode_png(rgba)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def _encode_png(rgba: np.ndarray) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(rgba, "RGBA").save(buf, format="png", compress_level=1)
+    return buf.getvalue()
+
+
+_BLITS = _BlitCache()
 
 
 def _wrap(text: str, width: int) -> str:
@@ -292,8 +409,48 @@ def moment_arm_figure(flexion_deg, series, current_flexion=None, switches=None, 
         Extra panels below the main one, sharing the flexion axis.
     reference : dict, optional
         A kept earlier curve to compare: name -> dict like ``series`` (drawn dashed).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
-    x = np.asarray(flexion_deg, dtype=float)
+    fig, axs = _curve_skeleton(flexion_deg, series, switches, show_adduction, show_flexion, show_length, title,
+                               reference)
+    if current_flexion is not None:
+        _curve_moving(axs, flexion_deg, series, current_flexion,
+                      _curve_panels(show_adduction, show_flexion, show_length))
+    return fig
+
+
+def moment_arm_png(flexion_deg, series, current_flexion, switches=None, show_adduction=False, show_flexion=False,
+                   show_length=False, title=None, reference=None, dpi=90) -> bytes:
+    """The same picture as :func:`moment_arm_figure`, as PNG bytes, drawn fast for a slider.
+
+    The curves are drawn once per data set and kept; each call draws only the
+    current-pose marks on top (see :func:`anatomy_png`).
+    """
+    digest = hashlib.blake2b(np.asarray(flexion_deg, dtype=float).tobytes(), digest_size=16)
+    for group in (series, reference or {}):
+        for name, d in group.items():
+            digest.update(name.encode())
+            for k in sorted(d):
+                if isinstance(d[k], np.ndarray):
+                    digest.update(k.encode() + d[k].tobytes())
+    sw = tuple((k, tuple(v)) for k, v in (switches or {}).items())
+    key = ("curve", digest.hexdigest(), sw, show_adduction, show_flexion, show_length, title, dpi)
+
+    def build():
+        return _curve_skeleton(flexion_deg, series, switches, show_adduction, show_flexion, show_length, title,
+                               reference)
+
+    def moving(fig, axs):
+        return _curve_moving(axs, flexion_deg, series, current_flexion,
+                             _curve_panels(show_adduction, show_flexion, show_length))
+
+    return _BLITS.png(key, build, moving, dpi)
+
+
+def _curve_panels(show_adduction, show_flexion, show_length):
     panels = [("rotation_moment_arm_mm", "rotation moment arm (mm)")]
     if show_adduction:
         panels.append(("adduction_moment_arm_mm", "adduction moment arm (mm)\n+ adductor / \u2212 abductor"))
@@ -301,6 +458,13 @@ def moment_arm_figure(flexion_deg, series, current_flexion=None, switches=None, 
         panels.append(("flexion_moment_arm_mm", "flexion moment arm (mm)\n+ flexor / \u2212 extensor"))
     if show_length:
         panels.append(("length_mm", "musculotendon length (mm)"))
+    return panels
+
+
+def _curve_skeleton(flexion_deg, series, switches, show_adduction, show_flexion, show_length, title, reference):
+    """The curves, zones and switch marks: everything that does not move with the flexion slider."""
+    x = np.asarray(flexion_deg, dtype=float)
+    panels = _curve_panels(show_adduction, show_flexion, show_length)
     heights = [2.2] + [1.0] * (len(panels) - 1)
     height_in = 3.6 + 1.4 * (len(panels) - 1)
     fig = Figure(figsize=(7.5, height_in))
@@ -319,20 +483,14 @@ def moment_arm_figure(flexion_deg, series, current_flexion=None, switches=None, 
               color=EXTERNAL_COLOUR, fontweight="bold")
     main.axhline(0, color="k", lw=0.8)
     main.set_ylim(-lim, lim)
-
     for ax, (key, label) in zip(axs, panels):
         for i, (name, s) in enumerate(series.items()):
             if key in s:
                 ax.plot(x, s[key], color=PALETTE[i % len(PALETTE)], lw=2.2, label=name)
-                if current_flexion is not None:
-                    ax.plot([current_flexion], [np.interp(current_flexion, x, s[key])], "o", ms=7,
-                            color=PALETTE[i % len(PALETTE)], mec="k", zorder=5)
         for name, s in (reference or {}).items():
             if key in s:
                 ax.plot(np.asarray(s.get("flexion_deg", x)), s[key], color="#777777", lw=1.5, ls="--",
                         label=f"kept: {name}")
-        if current_flexion is not None:
-            ax.axvline(current_flexion, color="k", lw=1, ls=":")
         ax.set_ylabel(label, fontsize=8)
         ax.grid(alpha=0.3)
         ax.tick_params(labelsize=8)
@@ -340,16 +498,31 @@ def moment_arm_figure(flexion_deg, series, current_flexion=None, switches=None, 
         colour = PALETTE[list(series).index(name) % len(PALETTE)] if name in series else "k"
         for k, a in enumerate(angles):
             main.plot([a], [0], marker="D", ms=7, color="white", mec=colour, mew=2, zorder=6)
-            main.annotate(f"switch {a:.1f}\u00b0", (a, 0), xytext=(6, -14 - 12 * i - 12 * k), textcoords="offset points",
-                          fontsize=8, color=colour, fontweight="bold")
-    if current_flexion is not None:
-        main.annotate(f"now {current_flexion:g}\u00b0", (current_flexion, lim), xytext=(3, -12),
-                      textcoords="offset points", fontsize=8)
+            main.annotate(f"switch {a:.1f}\u00b0", (a, 0), xytext=(6, -14 - 12 * i - 12 * k),
+                          textcoords="offset points", fontsize=8, color=colour, fontweight="bold")
     axs[-1].set_xlabel("hip flexion (deg)")
     axs[-1].set_xlim(x.min(), x.max())
     main.legend(loc="lower right", fontsize=8, framealpha=0.9)
     main.set_title(title or "Rotation moment arm against hip flexion (+ internal, \u2212 external)", fontsize=10)
-    return fig
+    return fig, list(axs)
+
+
+def _curve_moving(axs, flexion_deg, series, current_flexion, panels) -> list:
+    """The current pose: a dotted line in every panel, a dot on every curve, a 'now' label."""
+    x = np.asarray(flexion_deg, dtype=float)
+    out = []
+    for ax, (key, _) in zip(axs, panels):
+        out.append(ax.axvline(current_flexion, color="k", lw=1, ls=":"))
+        for i, s in enumerate(series.values()):
+            if key in s:
+                out += ax.plot([current_flexion], [np.interp(current_flexion, x, s[key])], "o", ms=7,
+                               color=PALETTE[i % len(PALETTE)], mec="k", zorder=5)
+    main = axs[0]
+    right_side = current_flexion < x.min() + 0.8 * (x.max() - x.min())
+    out.append(main.annotate(f"now {current_flexion:g}\u00b0", (current_flexion, main.get_ylim()[1]),
+                             xytext=(3 if right_side else -3, -12), textcoords="offset points", fontsize=8,
+                             ha="left" if right_side else "right"))
+    return out
 
 
 def switch_context_figure(model_switches, literature, map_adduction=None, map_rotation=None, switch_map=None,

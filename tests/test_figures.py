@@ -80,3 +80,33 @@ def test_figure_bytes(model, fmt, magic):
     assert figures.figure_bytes(figures.anatomy_figure(model, ["piriformis"], 10.0), fmt).startswith(magic)
     with pytest.raises(ValueError, match="format"):
         figures.figure_bytes(Figure(), "gif")
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    from io import BytesIO
+
+    from PIL import Image
+
+    return np.asarray(Image.open(BytesIO(png)).convert("RGB")).astype(int)
+
+
+@pytest.mark.parametrize("pose", [(0.0, 0.0, 0.0), (75.0, 10.0, -20.0), (120.0, -30.0, 45.0)])
+def test_fast_anatomy_png_matches_the_full_figure(model, pose):
+    """Two ways to the same picture: the blitted PNG and the Figure drawn whole."""
+    fast = _pixels(figures.anatomy_png(model, ["piriformis", "gemelli"], *pose, layout="grid", width_in=6, dpi=72))
+    full = _pixels(figures.figure_bytes(
+        figures.anatomy_figure(model, ["piriformis", "gemelli"], *pose, layout="grid", width_in=6), dpi=72))
+    assert fast.shape == full.shape
+    assert (np.abs(fast - full).sum(-1) > 60).mean() < 0.01  # antialiasing seams only
+
+
+def test_fast_curve_png_matches_the_full_figure(model):
+    x = np.arange(-20, 120.5, 0.5)
+    c = hm.curves(model, model.muscle("piriformis"), x)
+    series = {"Piriformis": {"rotation_moment_arm_mm": c.rotation_moment_arm_mm, "length_mm": c.length_mm}}
+    for flexion in (10.0, 100.0):  # the second call reuses the kept background
+        fast = _pixels(figures.moment_arm_png(x, series, flexion, {"Piriformis": [57.19]}, show_length=True, dpi=72))
+        full = _pixels(figures.figure_bytes(figures.moment_arm_figure(x, series, flexion, {"Piriformis": [57.19]},
+                                                                      show_length=True), dpi=72))
+        assert fast.shape == full.shape
+        assert (np.abs(fast - full).sum(-1) > 60).mean() < 0.01
