@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from typing import NamedTuple, Sequence
+
 from .kinematics import check_angles, joint_axes, rotation_matrix
 from .model import Model, Muscle
 
@@ -34,6 +36,7 @@ __all__ = [
     "moment_arms_numeric_m",
     "MuscleCurves",
     "curves",
+    "curves_for_muscles",
     "action_in_words",
 ]
 
@@ -68,15 +71,22 @@ def path_points_m(model: Model, muscle: Muscle, flexion_deg, adduction_deg=0.0, 
 def _points(model: Model, muscle: Muscle, R: np.ndarray) -> np.ndarray:
     loc = muscle.locations_m
     femur = muscle.on_femur
-    hip = model.hip_centre
-    pts = np.broadcast_to(loc, R.shape[:-2] + loc.shape).copy()
-    # femur points: rotate about the hip centre; pelvis points stay put
-    pts[..., femur, :] = hip + np.einsum("...ij,kj->...ki", R, loc[femur])
+    shape = R.shape[:-2]
+    pts = np.empty(shape + loc.shape)
+    pts[..., ~femur, :] = loc[~femur]  # pelvis points stay put
+    # femur points turn about the hip centre: one (n*3, 3) @ (3, k) product for all poses
+    turned = (R.reshape(-1, 3) @ loc[femur].T).reshape(shape + (3, int(femur.sum())))
+    pts[..., femur, :] = np.swapaxes(turned, -1, -2) + model.hip_centre
     return pts
 
 
+def _norm(v: np.ndarray) -> np.ndarray:
+    """Euclidean norm over the last axis (faster than np.linalg.norm for 3-vectors)."""
+    return np.sqrt(np.einsum("...i,...i->...", v, v))
+
+
 def _length(pts: np.ndarray) -> np.ndarray:
-    return np.linalg.norm(np.diff(pts, axis=-2), axis=-1).sum(axis=-1)
+    return _norm(np.diff(pts, axis=-2)).sum(axis=-1)
 
 
 def muscle_length_m(model: Model, muscle: Muscle, flexion_deg, adduction_deg=0.0, rotation_deg=0.0) -> np.ndarray:
@@ -87,17 +97,16 @@ def muscle_length_m(model: Model, muscle: Muscle, flexion_deg, adduction_deg=0.0
 def _geometric(model: Model, muscle: Muscle, pts: np.ndarray, axes: np.ndarray) -> np.ndarray:
     femur = muscle.on_femur
     hip = model.hip_centre
-    out = np.zeros(pts.shape[:-2] + (3,))
+    torque = np.zeros(pts.shape[:-2] + (3,))
     for j in range(len(femur) - 1):
         if femur[j] == femur[j + 1]:
             continue  # both ends on one body: length fixed
         fem, pel = (j, j + 1) if femur[j] else (j + 1, j)
         r = pts[..., fem, :] - hip
         pull = pts[..., pel, :] - pts[..., fem, :]
-        pull /= np.linalg.norm(pull, axis=-1, keepdims=True)
-        torque = np.cross(r, pull)  # moment of a unit pull about the hip centre
-        out += np.einsum("...kj,...j->...k", axes, torque)
-    return out
+        pull /= _norm(pull)[..., None]
+        torque += np.cross(r, pull)  # moment of a unit pull about the hip centre
+    return np.einsum("...kj,...j->...k", axes, torque)
 
 
 def moment_arms_m(model: Model, muscle: Muscle, flexion_deg, adduction_deg=0.0, rotation_deg=0.0) -> np.ndarray:
@@ -134,6 +143,21 @@ def moment_arms_numeric_m(
     return np.stack(out, axis=-1)
 
 
+class _Frames(NamedTuple):
+    """Validated, broadcast poses (deg) with their femur rotations and joint axes."""
+
+    f: np.ndarray
+    a: np.ndarray
+    r: np.ndarray
+    R: np.ndarray
+    axes: np.ndarray
+
+
+def _frames(flexion_deg, adduction_deg, rotation_deg) -> _Frames:
+    f, a, r = _poses(flexion_deg, adduction_deg, rotation_deg)
+    return _Frames(f, a, r, rotation_matrix(f, a, r), joint_axes(f, a, r))
+
+
 class MuscleCurves:
     """Length and the three moment arms of one muscle over an array of poses.
 
@@ -144,10 +168,18 @@ class MuscleCurves:
     """
 
     def __init__(self, model: Model, muscle: Muscle, flexion_deg, adduction_deg=0.0, rotation_deg=0.0):
-        f, a, r = _poses(flexion_deg, adduction_deg, rotation_deg)
-        R = rotation_matrix(f, a, r)
+        self._fill(model, muscle, _frames(flexion_deg, adduction_deg, rotation_deg))
+
+    @classmethod
+    def _from_frames(cls, model: Model, muscle: Muscle, frames: _Frames) -> "MuscleCurves":
+        self = cls.__new__(cls)
+        self._fill(model, muscle, frames)
+        return self
+
+    def _fill(self, model: Model, muscle: Muscle, frames: _Frames) -> None:
+        f, a, r, R, axes = frames
         pts = _points(model, muscle, R)
-        ma = _geometric(model, muscle, pts, joint_axes(f, a, r)) * 1000.0
+        ma = _geometric(model, muscle, pts, axes) * 1000.0
         self.model_id, self.muscle_id = model.id, muscle.id
         self.flexion_deg, self.adduction_deg, self.rotation_deg = f, a, r
         self.length_mm = _length(pts) * 1000.0
@@ -165,6 +197,18 @@ class MuscleCurves:
 def curves(model: Model, muscle: Muscle, flexion_deg, adduction_deg=0.0, rotation_deg=0.0) -> MuscleCurves:
     """Length and moment arms (mm) of one muscle over poses; see :class:`MuscleCurves`."""
     return MuscleCurves(model, muscle, flexion_deg, adduction_deg, rotation_deg)
+
+
+def curves_for_muscles(
+    model: Model, muscles: Sequence[Muscle], flexion_deg, adduction_deg=0.0, rotation_deg=0.0
+) -> list[MuscleCurves]:
+    """:func:`curves` for several muscles at the same poses, in order.
+
+    The poses are validated and their rotations computed once for all the muscles,
+    which is most of the work on a large grid.
+    """
+    frames = _frames(flexion_deg, adduction_deg, rotation_deg)
+    return [MuscleCurves._from_frames(model, mu, frames) for mu in muscles]
 
 
 def action_in_words(moment_arm_mm: float, axis: str = "rotation", tolerance_mm: float = 0.05) -> str:

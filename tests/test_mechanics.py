@@ -17,6 +17,7 @@ from hipmodel.kinematics import PoseError, rotation_matrix
 from hipmodel.mechanics import (
     action_in_words,
     curves,
+    curves_for_muscles,
     moment_arms_m,
     moment_arms_numeric_m,
     muscle_length_m,
@@ -302,6 +303,18 @@ def test_curves_report_millimetres_of_the_metre_functions(gait):
     ma = moment_arms_m(gait, mu, *pose) * 1000
     np.testing.assert_allclose(np.stack([c.flexion_moment_arm_mm, c.adduction_moment_arm_mm, c.rotation_moment_arm_mm], -1), ma, rtol=1e-15)
     np.testing.assert_allclose(c.length_mm, muscle_length_m(gait, mu, *pose) * 1000, rtol=1e-15)
+
+
+def test_curves_for_muscles_equals_curves_one_by_one(gait):
+    f, a, r = np.arange(0.0, 121.0, 10.0)[:, None], -5.0, np.arange(-45.0, 46.0, 15.0)
+    many = curves_for_muscles(gait, gait.muscles, f, a, r)
+    assert [c.muscle_id for c in many] == list(gait.muscle_ids)
+    for c, mu in zip(many, gait.muscles):
+        one = curves(gait, mu, f, a, r)
+        for col, v in one.columns().items():
+            np.testing.assert_array_equal(c.columns()[col], v, err_msg=f"{mu.id} {col}")
+    with pytest.raises(PoseError, match="^rotation:"):
+        curves_for_muscles(gait, gait.muscles, 0.0, 0.0, 190.0)
 
 
 # --- bad input ---------------------------------------------------------------------------
