@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -126,19 +126,19 @@ class NamedPose:
         return (self.flexion_deg, self.adduction_deg, self.rotation_deg)
 
     def angles_text(self) -> str:
-        """E.g. ``'100 deg flexion, 0 deg adduction, 45 deg external rotation'``."""
+        """E.g. ``'100° flexion, 0° adduction, 45° external rotation'``."""
         return pose_text(*self.angles)
 
 
 def pose_text(flexion_deg: float, adduction_deg: float, rotation_deg: float) -> str:
-    """Readable pose: ``'90 deg flexion, 30 deg adduction, 45 deg external rotation'``."""
+    """Readable pose: ``'90° flexion, 30° adduction, 45° external rotation'``."""
     f, a, r = (float(x) for x in (flexion_deg, adduction_deg, rotation_deg))
-    flex = f"{f:g} deg flexion" if f >= 0 else f"{-f:g} deg extension"
-    add = f"{a:g} deg adduction" if a >= 0 else f"{-a:g} deg abduction"
+    flex = f"{f:g}° flexion" if f >= 0 else f"{-f:g}° extension"
+    add = f"{a:g}° adduction" if a >= 0 else f"{-a:g}° abduction"
     if r == 0:
         rot = "neutral rotation"
     else:
-        rot = f"{abs(r):g} deg {'internal' if r > 0 else 'external'} rotation"
+        rot = f"{abs(r):g}° {'internal' if r > 0 else 'external'} rotation"
     return f"{flex}, {add}, {rot}"
 
 
@@ -711,7 +711,9 @@ class Figure4Step:
     """One step of the figure-4 explainer.
 
     ``change_mm``/``change_pct`` are against standing; ``step_change_mm`` against the
-    previous step. ``sentence`` is generated from these numbers.
+    previous step. ``sentence`` is generated from these numbers; ``shown`` holds each
+    number the sentence shows (name -> value, unrounded; lengths in mm, angles in deg,
+    magnitudes where the sentence says the direction in words).
     """
 
     number: int
@@ -726,16 +728,11 @@ class Figure4Step:
     rotation_moment_arm_mm: float
     adduction_moment_arm_mm: float
     sentence: str
+    shown: dict = field(default_factory=dict, compare=False)
 
     @property
     def angles(self) -> tuple[float, float, float]:
         return (self.flexion_deg, self.adduction_deg, self.rotation_deg)
-
-
-def _rot_action(r_mm: float) -> str:
-    if abs(r_mm) < 0.05:
-        return "neither an internal nor an external rotator"
-    return f"{'an internal' if r_mm > 0 else 'an external'} rotator ({abs(r_mm):.1f} mm lever arm)"
 
 
 def _more(d: float) -> str:
@@ -770,45 +767,63 @@ def figure4_steps(
     switches = sign_change_angles(model, muscle, 0.0, 0.0, start_deg=0.0, stop_deg=max(F, 1.0))
     name = muscle.name.lower()
 
-    s1 = (f"Standing, the {name} is {L[0]:.0f} mm long and {_rot_action(rma[0])}. "
+    shown: list[dict] = [{}, {}, {}, {}]
+
+    def v(i: int, key: str, value: float, fmt: str) -> str:
+        """Format a number for step i's sentence and record it in that step's ``shown``."""
+        shown[i][key] = float(value)
+        return format(float(value), fmt)
+
+    def action(i: int, r_mm: float) -> str:
+        if abs(r_mm) < 0.05:
+            return "neither an internal nor an external rotator"
+        kind = "an internal" if r_mm > 0 else "an external"
+        return f"{kind} rotator ({v(i, 'rotation_moment_arm_mm', abs(r_mm), '.1f')} mm lever arm)"
+
+    s1 = (f"Standing, the {name} is {v(0, 'length_mm', L[0], '.0f')} mm long and {action(0, rma[0])}. "
           + ("Turning the thigh inwards would stretch it; turning it outwards slackens it."
              if rma[0] < 0 else "Turning the thigh outwards would stretch it."))
-    s2 = f"Bending the hip to {F:g} deg {_more(step[1])} it by {abs(step[1]):.1f} mm. "
+    s2 = (f"Bending the hip to {v(1, 'flexion_deg', F, 'g')}° {_more(step[1])} it by "
+          f"{v(1, 'step_change_mm', abs(step[1]), '.1f')} mm. ")
     if switches and rma[0] < 0 < rma[1]:
-        s2 += (f"On the way, at {switches[0].flexion_deg:.0f} deg flexion, its line of pull crosses the thigh's "
-               f"long axis: it is now {_rot_action(rma[1])}, so turning the thigh outwards now stretches it.")
+        s2 += (f"On the way, at {v(1, 'switch_deg', switches[0].flexion_deg, '.0f')}° flexion, its line of pull "
+               f"crosses the thigh's long axis: it is now {action(1, rma[1])}, so turning the thigh outwards now "
+               "stretches it.")
     else:
-        s2 += (f"It is {_rot_action(rma[1])} here, so turning the thigh "
+        s2 += (f"It is {action(1, rma[1])} here, so turning the thigh "
                f"{'outwards' if rma[1] > 0 else 'inwards'} is what stretches it.")
     turn = "outwards" if R < 0 else "inwards"
     if R == 0:
         s3 = "No rotation in this version: the thigh is not turned, so the length does not change."
     else:
-        s3 = (f"Turning the thigh {turn} by {abs(R):g} deg (crossing the ankle over the other thigh) "
-              f"{_more(step[2])} it by {abs(step[2]):.1f} mm more")
+        s3 = (f"Turning the thigh {turn} by {v(2, 'rotation_deg', abs(R), 'g')}° (crossing the ankle over the other "
+              f"thigh) {_more(step[2])} it by {v(2, 'step_change_mm', abs(step[2]), '.1f')} mm more")
         kind = "internal" if rma[1] > 0 else "external"
-        if step[2] > 0:
-            s3 += f", because at {F:g} deg flexion it is an {kind} rotator: turning the thigh {turn} pulls it longer."
-        elif step[2] < 0:
-            s3 += f", because at {F:g} deg flexion it is an {kind} rotator: turning the thigh {turn} lets it slacken."
+        if step[2] != 0:
+            s3 += (f", because at {v(2, 'flexion_deg', F, 'g')}° flexion it is an {kind} rotator: turning the thigh "
+                   f"{turn} {'pulls it longer' if step[2] > 0 else 'lets it slacken'}.")
         else:
             s3 += "."
     across = "towards the opposite shoulder" if A >= 0 else "out to the side"
-    s4 = (f"Pulling the knee {across} ({abs(A):g} deg {'adduction' if A >= 0 else 'abduction'}) "
-          f"{_more(step[3])} it by {abs(step[3]):.1f} mm")
+    s4 = (f"Pulling the knee {across} ({v(3, 'adduction_deg', abs(A), 'g')}° "
+          f"{'adduction' if A >= 0 else 'abduction'}) {_more(step[3])} it by "
+          f"{v(3, 'step_change_mm', abs(step[3]), '.1f')} mm")
     if ama[2] < 0 and A > 0 and step[3] > 0:
-        s4 += f", because the {name} is an abductor ({abs(ama[2]):.1f} mm) and moving the knee across pulls on it"
-    s4 += f". In total it is {d[3]:+.1f} mm ({pct[3]:+.1f}%) against standing."
+        s4 += (f", because the {name} is an abductor ({v(3, 'abduction_moment_arm_mm', abs(ama[2]), '.1f')} mm) "
+               "and moving the knee across pulls on it")
+    s4 += (f". In total it is {v(3, 'change_mm', d[3], '+.1f')} mm ({v(3, 'change_pct', pct[3], '+.1f')}%) "
+           "against standing.")
 
-    titles = ("Standing", f"Flex the hip to {F:g} deg",
-              f"Turn the thigh {'out' if R < 0 else 'in'} {abs(R):g} deg",
-              f"Knee towards the opposite shoulder ({A:g} deg)" if A >= 0 else f"Knee out ({-A:g} deg abduction)")
+    titles = ("Standing", f"Flex the hip to {F:g}°",
+              f"Turn the thigh {'out' if R < 0 else 'in'} {abs(R):g}°",
+              f"Knee towards the opposite shoulder ({A:g}°)" if A >= 0 else f"Knee out ({-A:g}° abduction)")
     return tuple(
         Figure4Step(
             number=i + 1, title=titles[i],
             flexion_deg=float(poses[i, 0]), adduction_deg=float(poses[i, 1]), rotation_deg=float(poses[i, 2]),
             length_mm=float(L[i]), change_mm=float(d[i]), change_pct=float(pct[i]), step_change_mm=float(step[i]),
             rotation_moment_arm_mm=float(rma[i]), adduction_moment_arm_mm=float(ama[i]), sentence=s,
+            shown=shown[i],
         )
         for i, s in enumerate((s1, s2, s3, s4))
     )
