@@ -353,3 +353,20 @@ def test_bundled_file_id_must_match_its_name(tmp_path):
 def test_model_data_error_is_a_value_error():
     assert issubclass(ModelDataError, ValueError)
     assert hipmodel.ModelDataError is ModelDataError
+
+
+def test_schema_doc_shows_the_example_file_verbatim():
+    doc = (EXAMPLE_MODEL_FILE.parents[2] / "docs" / "model_schema.md").read_text()
+    block = doc.split("## The example file", 1)[1].split("```json\n", 1)[1].split("\n```", 1)[0]
+    assert json.loads(block) == example_dict()
+
+
+def test_schema_doc_error_examples_are_real(tmp_path):
+    d = example_dict()
+    d["hip_centre"]["source"] = "delp"
+    path = tmp_path / "my_model.json"
+    path.write_text(json.dumps(d))
+    with pytest.raises(ModelDataError) as info:
+        load_model_file(path)
+    doc = (EXAMPLE_MODEL_FILE.parents[2] / "docs" / "model_schema.md").read_text()
+    assert f"hipmodel: error: {info.value}" in doc
