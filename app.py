@@ -15,7 +15,7 @@ import streamlit as st
 import hipmodel as hm
 from hipmodel import figures
 from hipmodel.explain import readout
-from hipmodel.state import RANGES, STEP_DEG, ExplorerState, query_from_state, state_from_query
+from hipmodel.state import RANGES, STEP_DEG, ExplorerState, loadable_models, query_from_state, state_from_query
 
 FLEXION_GRID = np.arange(-20.0, 120.0 + 0.25, 0.5)
 PRESETS_FALLBACK = {"standing": ("Standing", 0.0, 0.0, 0.0, "neutral pose")}
@@ -119,6 +119,8 @@ def apply_preset(pid: str | None) -> None:
 
 def reset() -> None:
     default = ExplorerState()
+    if default.model not in loadable_models()[0]:
+        default = ExplorerState(model=loadable_models()[0][0])
     set_pose(default.flexion, default.adduction, default.rotation)
     st.session_state["model"] = default.model
     st.session_state["muscles"] = list(default.muscles)
@@ -149,7 +151,12 @@ def initialise_from_url() -> None:
 def sidebar() -> ExplorerState:
     sb = st.sidebar
     sb.header("Pose and muscles")
-    models = hm.available_model_ids()
+    models, broken = loadable_models()
+    for mid, err in broken.items():
+        sb.warning(f"Model '{mid}' is unavailable (its data file is broken): {err}")
+    if st.session_state.get("model") not in models:
+        st.session_state["model"] = models[0]
+        on_model_change()
     sb.selectbox("Model", models, key="model", on_change=on_model_change,
                  format_func=lambda mid: hm.load_model(mid).name)
     model = hm.load_model(st.session_state["model"])
@@ -215,7 +222,9 @@ def explorer_tab(state: ExplorerState, model: hm.Model) -> None:
         show_flex = t2.toggle("Flexion", key="show_flexion")
         show_len = t3.toggle("Length", key="show_length")
 
+        kept = st.session_state.get("kept") or None
         curve_args = dict(
+            reference=kept,
             switches={name: d["switches"] for name, d in data.items()},
             show_adduction=show_add, show_flexion=show_flex, show_length=show_len,
             title=f"Rotation moment arm against flexion ({model.id}, add {state.adduction:g}\u00b0, "
@@ -227,6 +236,12 @@ def explorer_tab(state: ExplorerState, model: hm.Model) -> None:
         png_svg_buttons(curve, f"moment_arm_{model.id}", "dl_curve")
         st.download_button("Curve as CSV", data=lambda: curve_csv(model.id, state), file_name=f"curve_{model.id}.csv",
                            mime="text/csv", key="dl_csv", on_click="ignore", width="stretch")
+        k1, k2 = st.columns(2)
+        k1.button("Keep these curves to compare", key="keep_curve", on_click=keep_curves, args=(model.id, state),
+                  width="stretch", help="Draws the current curves dashed, so you can change the model, rotation "
+                                        "or adduction and compare")
+        k2.button("Clear kept curves", key="clear_kept", on_click=lambda: st.session_state.pop("kept", None),
+                  width="stretch", disabled=not kept)
     with right:
         pose = (state.flexion, state.adduction, state.rotation)
 
@@ -237,6 +252,15 @@ def explorer_tab(state: ExplorerState, model: hm.Model) -> None:
     if model.approximate_frame_alignment:
         st.caption(f"{model.name}: approximate frame alignment (axis directions inferred from the source).")
     st.caption(f"Geometry: {model.citation()}")
+
+
+def keep_curves(model_id: str, state: ExplorerState) -> None:
+    data = curve_data(model_id, state.muscles, state.adduction, state.rotation)
+    kept = dict(st.session_state.get("kept") or {})
+    for name, d in data.items():
+        label = f"{name}, {model_id}, add {state.adduction:g}\u00b0, rot {state.rotation:g}\u00b0"
+        kept[label] = {k: v for k, v in d.items() if isinstance(v, np.ndarray)}
+    st.session_state["kept"] = dict(list(kept.items())[-4:])  # the last few only
 
 
 def curve_csv(model_id: str, state: ExplorerState) -> str:
@@ -264,6 +288,10 @@ def context_tab(state: ExplorerState, model: hm.Model) -> None:
 
 
 def main() -> None:
+    if not loadable_models()[0]:
+        st.error("No model file in data/ could be loaded, so there is nothing to show. "
+                 + " ".join(loadable_models()[1].values()))
+        st.stop()
     initialise_from_url()
     state = sidebar()
     model = hm.load_model(state.model)

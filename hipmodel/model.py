@@ -385,9 +385,9 @@ def _first_non_finite(data) -> str | None:
     return None
 
 
-def available_model_ids(data_dir: Path = DATA_DIR) -> list[str]:
-    """Model ids present in ``data_dir`` (from the ``model_<id>.json`` file names)."""
-    return sorted(p.stem[len("model_"):] for p in Path(data_dir).glob("model_*.json"))
+def available_model_ids(data_dir: Path | None = None) -> list[str]:
+    """Model ids present in ``data_dir`` (default: :data:`DATA_DIR`, read at call time)."""
+    return sorted(p.stem[len("model_"):] for p in Path(data_dir or DATA_DIR).glob("model_*.json"))
 
 
 def _bundled_aliases() -> dict[str, str]:
@@ -406,7 +406,7 @@ def _bundled_aliases() -> dict[str, str]:
 _CACHE: dict[tuple[str, str], tuple[tuple[int, int], Model]] = {}
 
 
-def load_model(model_id: str = DEFAULT_MODEL_ID, data_dir: Path = DATA_DIR) -> Model:
+def load_model(model_id: str = DEFAULT_MODEL_ID, data_dir: Path | None = None) -> Model:
     """Load a bundled model by id (cached; reloaded if the file changes).
 
     Raises
@@ -416,6 +416,7 @@ def load_model(model_id: str = DEFAULT_MODEL_ID, data_dir: Path = DATA_DIR) -> M
     ModelDataError
         The file exists but is broken.
     """
+    data_dir = Path(data_dir or DATA_DIR)
     ids = available_model_ids(data_dir)
     key = str(model_id).strip().lower()
     if key not in ids:

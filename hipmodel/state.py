@@ -13,7 +13,8 @@ from dataclasses import dataclass, field, replace
 
 from .model import DEFAULT_MODEL_ID, ModelDataError, available_model_ids, load_model
 
-__all__ = ["RANGES", "STEP_DEG", "ExplorerState", "state_from_query", "query_from_state", "clamp_state"]
+__all__ = ["RANGES", "STEP_DEG", "ExplorerState", "state_from_query", "query_from_state", "clamp_state",
+           "loadable_models"]
 
 # slider ranges, degrees: (min, max)
 RANGES = {"flexion": (-20.0, 120.0), "adduction": (-30.0, 30.0), "rotation": (-45.0, 45.0)}
@@ -81,19 +82,21 @@ def state_from_query(params) -> tuple[ExplorerState, list[str]]:
     notices: list[str] = []
     get = lambda k: _first(params.get(k)) if hasattr(params, "get") else None  # noqa: E731
 
-    model_id = DEFAULT_MODEL_ID
+    usable, broken = loadable_models()
+    if not usable:
+        raise ModelDataError("no model file in data/ could be loaded: " + "; ".join(broken.values()))
+    default = DEFAULT_MODEL_ID if DEFAULT_MODEL_ID in usable else usable[0]
+    model_id = default
     raw_model = get("model")
     if raw_model is not None:
         key = str(raw_model).strip().lower()[:60]
-        if key in available_model_ids():
+        if key in usable:
             model_id = key
+        elif key in broken:
+            notices.append(f"model: {key} could not be loaded; using {default}")
         else:
-            notices.append(f"model: '{_quote(key)}' is not one of {', '.join(available_model_ids())}; using {DEFAULT_MODEL_ID}")
-    try:
-        model = load_model(model_id)
-    except (ModelDataError, KeyError) as e:
-        notices.append(f"model: {model_id} could not be loaded ({e}); using {DEFAULT_MODEL_ID}")
-        model_id, model = DEFAULT_MODEL_ID, load_model(DEFAULT_MODEL_ID)
+            notices.append(f"model: '{_quote(key)}' is not one of {', '.join(usable)}; using {default}")
+    model = load_model(model_id)
 
     muscles: list[str] = []
     raw_muscles = get("muscles")
@@ -134,6 +137,18 @@ def state_from_query(params) -> tuple[ExplorerState, list[str]]:
         nerve=nerve,
     )
     return state, notices
+
+
+def loadable_models() -> tuple[list[str], dict[str, str]]:
+    """Bundled model ids that load, and the error of each one that does not."""
+    usable, broken = [], {}
+    for mid in available_model_ids():
+        try:
+            load_model(mid)
+            usable.append(mid)
+        except (ModelDataError, KeyError, OSError) as e:
+            broken[mid] = str(e)
+    return usable, broken
 
 
 def query_from_state(state: ExplorerState) -> dict[str, str]:

@@ -113,3 +113,31 @@ def test_switch_context_tab_lists_every_model_and_the_literature(at):
     for m in hm.available_model_ids():
         assert hm.load_model(m).name in sources
     assert "Ito 2025" in sources and "90" in " ".join(map(str, table["switch (deg flexion)"]))
+
+
+def test_kept_curve_is_drawn_beside_the_new_one():
+    at = run_app()
+    at.button(key="keep_curve").click().run()
+    assert list(at.session_state["kept"]) == ["Piriformis, gait2392, add 0\u00b0, rot 0\u00b0"]
+    at.slider(key="rotation").set_value(-30.0).run()
+    assert not at.exception and len(at.session_state["kept"]) == 1
+    at.button(key="clear_kept").click().run()
+    assert "kept" not in at.session_state
+
+
+def test_a_broken_model_file_is_reported_and_the_rest_works(tmp_path, monkeypatch):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(hm.DATA_DIR, data)
+    (data / "model_tlem2.json").write_text('{"schema_version": 1, "id": "tlem2"')  # truncated JSON
+    monkeypatch.setattr(hm.model, "DATA_DIR", data)
+    monkeypatch.setattr(hm, "DATA_DIR", data)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["model"] = "tlem2"
+    at.run()
+    assert not at.exception
+    assert any("tlem2" in w.value and "model_tlem2.json" in w.value for w in at.sidebar.warning)
+    assert at.selectbox(key="model").value == "gait2392"
+    assert "tlem2" not in at.selectbox(key="model").options
+    assert metric(at, "Piriformis: rotation moment arm") == "-29.2 mm"
