@@ -1,0 +1,465 @@
+"""Figures for the sciatic nerve variants: schematics of the six Beaton & Anson types
+and a prevalence chart.
+
+Every function builds a :class:`matplotlib.figure.Figure` directly (never pyplot: no
+global state, safe across app users) from plain values and returns it. The ``*_from_data``
+helpers read the bundled data (:mod:`hipmodel.nerve`) and call the plain-value builders.
+
+The schematic is a posterior view of a right hip (x lateral to the right, y superior),
+in centimetres of a sketch: bones are drawn for orientation only. Colours are from the
+Okabe-Ito palette (colour-blind safe); the two divisions also differ in label and the
+undivided nerve in width.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import matplotlib.patheffects as pe
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Ellipse, Patch, Polygon
+
+from . import nerve
+
+__all__ = [
+    "COLOURS",
+    "SCHEMATIC_MUSCLE",
+    "draw_nerve_schematic",
+    "variant_figure",
+    "all_variants_figure",
+    "prevalence_figure",
+    "variant_figure_from_data",
+    "all_variants_figure_from_data",
+    "prevalence_figure_from_data",
+]
+
+# Okabe-Ito, plus muscle and bone tones that no nerve colour is confused with
+COLOURS = {
+    "tibial": "#0072B2",          # blue
+    "common fibular": "#D55E00",  # vermillion
+    "sciatic": "#F0E442",         # yellow, the atlas colour for an undivided nerve
+    "nerve_edge": "#1A1A1A",
+    "muscle": "#C98B7B",
+    "muscle_edge": "#6B3328",
+    "muscle_fibre": "#A86A5A",
+    "gap": "#4A2A24",
+    "bone": "#EEE8DA",
+    "bone_edge": "#9C9484",
+    "type_a": "#000000",
+    "through": "#CC79A7",         # reddish purple
+    "any_variant": "#009E73",     # bluish green
+    "quoted": "#E69F00",          # orange
+}
+NERVE_LABELS = {"sciatic": "sciatic nerve", "tibial": "tibial", "common fibular": "common fibular"}
+
+# the piriformis of the sketch (metres): sacral origin, trochanteric insertion, half width
+SCHEMATIC_MUSCLE = {"start": (0.005, 0.005), "end": (0.15, -0.028), "half_width": 0.018}
+SCHEMATIC_CROSSING = 0.45
+_CM = 100.0
+_MIDLINE_CM = -2.0
+
+# bone outlines of the sketch, centimetres, right hip from behind (orientation only)
+_SACRUM = np.array([
+    (3.2, 8.0), (3.6, 5.0), (3.2, 2.0), (2.0, -1.0), (0.3, -3.5), (-1.0, -4.8), (-1.2, -7.5),
+    (-2.8, -7.5), (-3.0, -4.8), (-4.3, -3.5), (-6.0, -1.0), (-7.2, 2.0), (-7.6, 5.0), (-7.2, 8.0),
+])
+_SACRAL_FORAMINA = [(2.3, 5.6), (2.1, 3.2), (1.8, 0.9), (1.4, -1.3)]  # half spacing, height
+_HIP_BONE = np.array([
+    (3.0, 9.0), (4.0, 11.5), (7.0, 14.0), (11.0, 15.3), (15.0, 15.0), (18.5, 13.0), (20.5, 10.0),
+    (20.5, 7.0), (19.0, 4.0), (17.5, 1.5), (16.0, -1.0), (15.2, -4.0), (12.0, -7.5), (8.5, -9.5),
+    (5.0, -11.5), (3.2, -13.0), (1.0, -11.8), (1.2, -10.0), (2.4, -8.3), (1.6, -6.4), (3.2, -5.6),
+    (5.2, -4.6), (7.2, -2.6), (8.4, 0.0), (8.0, 2.5), (6.0, 4.2), (3.8, 4.6),
+])
+_FEMUR = np.array([
+    (10.6, -2.3), (9.5, -3.2), (9.2, -4.6), (9.7, -6.0), (10.8, -6.8), (12.4, -7.0), (13.3, -9.3),
+    (12.8, -10.6), (13.4, -12.0), (13.8, -18.0), (16.8, -18.0), (17.1, -11.0), (17.7, -6.5),
+    (17.4, -3.4), (16.5, -2.0), (15.4, -2.3), (14.6, -3.4), (13.2, -2.9), (11.8, -2.1),
+])
+
+
+def _nerve_effects(lw: float):
+    return [pe.Stroke(linewidth=lw + 2.2, foreground=COLOURS["nerve_edge"]), pe.Normal()]
+
+
+def _polygon(ax, xy, **kw):
+    p = Polygon(np.asarray(xy) * _CM, closed=True, **kw)
+    ax.add_patch(p)
+    return p
+
+
+def draw_bones(ax, alpha: float = 1.0, labels: bool = False) -> None:
+    """Sketch the sacrum, hip bone and proximal femur of the schematic (orientation only).
+
+    The sacrum is drawn over the muscle's origin (zorder 3.5): the piriformis arises from
+    its front surface and appears from under its lateral border when seen from behind.
+    """
+    kw = dict(facecolor=COLOURS["bone"], edgecolor=COLOURS["bone_edge"], lw=1.0, alpha=alpha)
+    ax.add_patch(Polygon(_HIP_BONE, closed=True, zorder=1, **kw))
+    ax.add_patch(Polygon(_FEMUR, closed=True, zorder=1.2, **kw))
+    ax.add_patch(Polygon(_SACRUM, closed=True, zorder=3.5, **kw))
+    for dx, y in _SACRAL_FORAMINA:
+        for x in (_MIDLINE_CM - dx, _MIDLINE_CM + dx):
+            ax.add_patch(Ellipse((x, y), 0.9, 0.7, facecolor="#D8D0BC", edgecolor=COLOURS["bone_edge"], lw=0.6,
+                                 zorder=3.6, alpha=alpha))
+    ax.plot([_MIDLINE_CM, _MIDLINE_CM], [7.2, -4.0], color=COLOURS["bone_edge"], lw=0.8, ls=(0, (3, 2)),
+            zorder=3.6, alpha=alpha)
+    if labels:
+        tk = dict(color="#5A5548", fontsize=9, ha="center", va="center", zorder=6, style="italic")
+        ax.text(_MIDLINE_CM, 9.3, "sacrum", **tk)
+        ax.text(12.0, 10.5, "ilium", **tk)
+        ax.text(17.9, -4.2, "greater\ntrochanter", ha="left", va="center", color="#5A5548", fontsize=9,
+                style="italic", zorder=6)
+        ax.text(15.3, -16.0, "femur", **tk)
+        ax.text(2.9, -14.4, "ischial tuberosity", **tk)
+        ax.text(_MIDLINE_CM - 0.3, -9.0, "midline", rotation=90, **{**tk, "fontsize": 7})
+
+
+def draw_nerve_schematic(ax, schematic: nerve.NerveSchematic, *, scale: float = _CM, nerve_lw: float = 6.0,
+                         labels: bool = True, fibres: bool = True, label_size: float = 9.0) -> None:
+    """Draw a :class:`hipmodel.nerve.NerveSchematic` on ``ax``.
+
+    The pelvic part of each division is dashed and drawn under the muscle (it lies deep
+    to it); from its crossing point on the division is solid and over the muscle.
+    ``scale`` multiplies the schematic's coordinates (100: metres to centimetres).
+    """
+    sch = schematic
+    # pelvic (deep) parts, under the muscle
+    for d in sch.divisions:
+        lw = nerve_lw * d.relative_width
+        xy = d.pelvic_xy * scale
+        ax.plot(xy[:, 0], xy[:, 1], color=COLOURS[d.name], lw=lw * 0.75, ls=(0, (1.6, 1.1)),
+                solid_capstyle="round", zorder=2, alpha=0.9,
+                path_effects=[pe.Stroke(linewidth=lw * 0.75 + 1.6, foreground="#55555588"), pe.Normal()])
+    # the slit between two heads, dark: a division seen in it comes up from deep to the muscle
+    if sch.gap_outline is not None:
+        ax.add_patch(Polygon(sch.gap_outline * scale, closed=True, facecolor=COLOURS["gap"], edgecolor="none",
+                             zorder=3))
+    # the muscle: one band or two heads
+    for poly in sch.muscle_outlines:
+        patch = Polygon(poly * scale, closed=True, facecolor=COLOURS["muscle"], edgecolor=COLOURS["muscle_edge"],
+                        lw=1.2, zorder=3)
+        ax.add_patch(patch)
+        if fibres:
+            t = np.linspace(0.0, 1.0, 40)
+            for frac in np.linspace(-0.8, 0.8, 7):
+                pts = (sch.muscle_start + np.outer(t * sch.length, sch.axis)
+                       + np.outer(frac * sch.half_width_at(t), sch.normal)) * scale
+                line, = ax.plot(pts[:, 0], pts[:, 1], color=COLOURS["muscle_fibre"], lw=0.6, zorder=3.1)
+                line.set_clip_path(patch)
+    # outer (superficial) parts, over the muscle
+    for d in sch.divisions:
+        lw = nerve_lw * d.relative_width
+        xy = d.outer_xy * scale
+        ax.plot(xy[:, 0], xy[:, 1], color=COLOURS[d.name], lw=lw, solid_capstyle="round", zorder=4,
+                path_effects=_nerve_effects(lw))
+    if labels:
+        _label_divisions(ax, sch, scale, label_size)
+
+
+def _label_divisions(ax, sch, scale, size):
+    # beside each line, a little over half way down the thigh
+    top = min(d.crossing_xy[1] for d in sch.divisions) * scale
+    bottom = min(d.xy[-1, 1] for d in sch.divisions) * scale
+    y = top + 0.45 * (bottom - top)
+    span = sch.length * scale
+    for d in sch.divisions:
+        x = d.xy[-1, 0] * scale
+        medial = d.name == "tibial"
+        off = -0.04 * span if medial else 0.04 * span
+        ax.text(x + off, y, NERVE_LABELS[d.name], ha="right" if medial else "left", va="center",
+                fontsize=size, fontweight="bold", color="#000000", zorder=6,
+                bbox=dict(boxstyle="round,pad=0.2", fc="white", ec=COLOURS[d.name], lw=1.5, alpha=0.9))
+
+
+def _schematic(letter, relations):
+    m = SCHEMATIC_MUSCLE
+    if relations is None:
+        return nerve.nerve_paths_2d(letter, m["start"], m["end"], m["half_width"],
+                                    crossing_fraction=SCHEMATIC_CROSSING, thigh_y=-0.165)
+    return nerve.nerve_paths_from_relations(relations, m["start"], m["end"], m["half_width"], type_letter=letter,
+                                            crossing_fraction=SCHEMATIC_CROSSING, thigh_y=-0.165)
+
+
+def _orientation(ax, x, y, size=2.2, fontsize=8):
+    kw = dict(arrowprops=dict(arrowstyle="-|>", color="#444444", lw=1.0), zorder=6)
+    ax.annotate("", xy=(x + size, y), xytext=(x, y), **kw)
+    ax.annotate("", xy=(x, y + size), xytext=(x, y), **kw)
+    ax.text(x + size + 0.3, y, "lateral", fontsize=fontsize, va="center", color="#444444")
+    ax.text(x, y + size + 0.4, "superior", fontsize=fontsize, ha="center", color="#444444")
+
+
+def _frame(ax, ticks: bool = True):
+    ax.set_aspect("equal")
+    ax.set_xlim(-8.5, 22.5)
+    ax.set_ylim(-18.0, 16.5)
+    if ticks:
+        ax.set_xlabel("medial  \u2190  x (cm, sketch)  \u2192  lateral")
+        ax.set_ylabel("inferior  \u2190  y (cm, sketch)  \u2192  superior")
+    else:
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_xlabel("medial \u2190   \u2192 lateral", fontsize=7, labelpad=2)
+        ax.set_ylabel("inferior \u2190   \u2192 superior", fontsize=7, labelpad=2)
+    for s in ax.spines.values():
+        s.set_color("#BBBBBB")
+
+
+def _legend_handles(names, with_deep=True):
+    h = [Line2D([], [], color=COLOURS[n], lw=5 if n == "sciatic" else 4,
+                path_effects=_nerve_effects(5 if n == "sciatic" else 4), label=NERVE_LABELS[n]) for n in names]
+    h.append(Patch(facecolor=COLOURS["muscle"], edgecolor=COLOURS["muscle_edge"], label="piriformis"))
+    if with_deep:
+        h.append(Line2D([], [], color="#666666", lw=2.5, ls=(0, (1.6, 1.1)), label="inside the pelvis (deep)"))
+    return h
+
+
+def variant_figure(letter: str, description: str, prevalence_lines: Sequence[str] = (),
+                   relations: Mapping[str, str] | None = None, *, title_short: str = "") -> Figure:
+    """One Beaton & Anson type, large, with its letter, description and prevalence.
+
+    Parameters
+    ----------
+    letter : str
+        Type letter, ``'A'`` to ``'F'``.
+    description : str
+        A sentence or two saying what the type is.
+    prevalence_lines : sequence of str
+        One line per study, e.g. ``'Natsis 2014: 12/294 (4.1%)'``.
+    relations : mapping, optional
+        ``{'sciatic': rel}`` or ``{'tibial': rel, 'common fibular': rel}``; default read
+        from the bundled data for ``letter``.
+    title_short : str, optional
+        A few words after the letter in the title.
+
+    Returns
+    -------
+    Figure
+        One axes (the schematic) with axis labels, a legend, and a caption.
+    """
+    sch = _schematic(letter, relations)
+    fig = Figure(figsize=(7.6, 9.6), layout="constrained")
+    ax = fig.add_subplot()
+    draw_bones(ax, labels=True)
+    draw_nerve_schematic(ax, sch, nerve_lw=7.0, label_size=10)
+    _frame(ax)
+    # name the muscle (and its heads, if split) beside it
+    mid = (sch.muscle_start + 0.78 * (sch.muscle_end - sch.muscle_start)) * _CM
+    ax.annotate("piriformis", xy=mid, xytext=(mid[0] + 1.5, mid[1] + 5.5), fontsize=10, fontweight="bold",
+                color=COLOURS["muscle_edge"], zorder=7, ha="center",
+                arrowprops=dict(arrowstyle="-", color=COLOURS["muscle_edge"], lw=1.0))
+    if sch.split:
+        for sign, name in ((1, "upper head"), (-1, "lower head")):
+            p = (sch.muscle_start + 0.2 * sch.length * sch.axis + sign * 0.62 * sch.half_width * sch.normal) * _CM
+            ax.text(p[0], p[1], name, fontsize=7.5, va="center", ha="left", color="white", zorder=7,
+                    fontweight="bold", rotation=np.degrees(np.arctan2(sch.axis[1], sch.axis[0])),
+                    rotation_mode="anchor")
+    _orientation(ax, -4.5, 10.5)
+    ax.set_title(f"Type {letter}" + (f": {title_short}" if title_short else ""), fontsize=14, fontweight="bold",
+                 loc="left")
+    names = [d.name for d in sch.divisions]
+    ax.legend(handles=_legend_handles(names), loc="lower left", fontsize=8, framealpha=0.95)
+    prev = "\n".join(prevalence_lines) if prevalence_lines else "no prevalence figures in the data"
+    caption = (
+        f"{description}\n"
+        f"Prevalence: {prev.replace(chr(10), '; ')}.\n"
+        "Schematic posterior view of a right hip (bones sketched for orientation). Dashed: the nerve inside "
+        "the pelvis, deep to the muscle; solid: where it runs outside the pelvis, over the muscle."
+    )
+    fig.text(0.02, 0.0, _wrap(caption, 110), fontsize=8.5, va="bottom", ha="left")
+    fig.get_layout_engine().set(rect=(0, 0.11, 1, 0.89))
+    return fig
+
+
+def _wrap(text: str, width: int) -> str:
+    import textwrap
+    return "\n".join(textwrap.fill(p, width) for p in text.split("\n"))
+
+
+def all_variants_figure(panels: Sequence[Mapping]) -> Figure:
+    """All types side by side as small multiples.
+
+    Parameters
+    ----------
+    panels : sequence of mapping
+        One per type, in order, each with ``letter`` (str), ``short`` (one-line
+        description), ``prevalence`` (a line per study, joined by newlines) and
+        optionally ``relations`` (see :func:`variant_figure`; default from the data).
+
+    Returns
+    -------
+    Figure
+        One axes per panel (2 rows x 3 columns for six types), each titled with its
+        letter and description, its prevalence in a box; a shared legend and a caption.
+    """
+    k = len(panels)
+    if k == 0:
+        raise ValueError("panels: at least one type is needed")
+    ncols = 3 if k > 4 else k
+    nrows = -(-k // ncols)
+    # cells sized to the sketch's aspect, so the equal-aspect axes fill them
+    fig = Figure(figsize=(3.9 * ncols, 4.7 * nrows + 1.5), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    names_seen = []
+    for i, p in enumerate(panels):
+        ax = axes.flat[i]
+        sch = _schematic(p["letter"], p.get("relations"))
+        draw_bones(ax)
+        draw_nerve_schematic(ax, sch, nerve_lw=5.0, fibres=True, label_size=7.5)
+        _frame(ax, ticks=False)
+        ax.set_xlim(-8.0, 21.0)
+        ax.set_ylim(-17.0, 15.5)
+        ax.set_title(_wrap(f"Type {p['letter']}: {p['short']}", 44), fontsize=9.5, loc="left", fontweight="bold")
+        ax.text(0.985, 0.985, p.get("prevalence", ""), transform=ax.transAxes, ha="right", va="top",
+                fontsize=7, zorder=8, linespacing=1.3,
+                bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="#BBBBBB", alpha=0.95))
+        ax.text(0.02, 0.985, p["letter"], transform=ax.transAxes, fontsize=22, fontweight="bold", va="top",
+                ha="left", zorder=8, color="#222222")
+        for d in sch.divisions:
+            if d.name not in names_seen:
+                names_seen.append(d.name)
+    for ax in axes.flat[k:]:
+        ax.set_visible(False)
+    order = [n for n in ("sciatic", "tibial", "common fibular") if n in names_seen]
+    fig.legend(handles=_legend_handles(order), loc="lower center", bbox_to_anchor=(0.5, 0.04),
+               ncols=len(order) + 2, fontsize=8.5, frameon=False)
+    fig.suptitle("Sciatic nerve and piriformis: Beaton & Anson types A-F\n"
+                 "schematic posterior view of a right hip", fontsize=12, fontweight="bold")
+    caption = ("Each panel shows where the nerve, or each of its two divisions, leaves the pelvis: below the "
+               "piriformis, through it (between two heads) or above it. Dashed: inside the pelvis, deep to the "
+               "muscle. Boxes: the type's share in each study (count over limbs dissected, or pooled percentage).")
+    fig.text(0.5, 0.005, _wrap(caption, 150), ha="center", va="bottom", fontsize=8.5)
+    fig.get_layout_engine().set(rect=(0, 0.075, 1, 0.925))
+    return fig
+
+
+def prevalence_figure(rows: Sequence[Mapping], quoted_range: tuple[float, float] = nerve.QUOTED_THROUGH_RANGE_PERCENT
+                      ) -> Figure:
+    """Prevalence per study (with n) and pooled values with their 95% intervals.
+
+    Parameters
+    ----------
+    rows : sequence of mapping
+        As :func:`hipmodel.nerve.prevalence_rows`: ``study``, ``n_text``, ``measure``
+        (``'type A'``, ``'through'`` or ``'any variant'``; other measures are skipped),
+        ``label``, ``percent``, ``ci95`` (tuple or None), ``pooled`` (bool),
+        ``approximate`` (bool), ``subgroup`` (str), optionally ``partial`` (bool).
+    quoted_range : (float, float)
+        The often-quoted share 'through the muscle', percent, shaded for comparison.
+
+    Returns
+    -------
+    Figure
+        Two axes: the usual course (type A), and the variants (a division through the
+        muscle; any variant), one row per study, x in percent of limbs.
+    """
+    top = [r for r in rows if r["measure"] == "type A"]
+    through = [r for r in rows if r["measure"] == "through"]
+    anyv = sorted([r for r in rows if r["measure"] == "any variant"], key=lambda r: (bool(r.get("subgroup")), r["percent"]))
+    if not (top or through or anyv):
+        raise ValueError("rows: nothing to plot (no 'type A', 'through' or 'any variant' rows)")
+    n_top, n_bot = max(len(top), 1), len(through) + len(anyv) + 1
+    fig = Figure(figsize=(9.5, 1.3 + 0.42 * (n_top + n_bot) + 1.2), layout="constrained")
+    ax1, ax2 = fig.subplots(2, 1, gridspec_kw=dict(height_ratios=[n_top + 0.8, n_bot + 0.8]))
+
+    def label(r):
+        sub = f", {r['subgroup']}" if r.get("subgroup") else ""
+        return f"{r['study']}{sub}\n({r['n_text']})"
+
+    def plot(ax, rs, ys, colour):
+        for r, y in zip(rs, ys):
+            marker = "D" if r["pooled"] else "o"
+            hollow = r.get("approximate") or r.get("partial") or r.get("subgroup")
+            if r.get("ci95"):
+                ax.plot(r["ci95"], [y, y], color=colour, lw=2.0, solid_capstyle="butt", zorder=3)
+                for xv in r["ci95"]:
+                    ax.plot([xv, xv], [y - 0.15, y + 0.15], color=colour, lw=1.5, zorder=3)
+            ax.plot(r["percent"], y, marker=marker, ms=8, color=colour, mfc="white" if hollow else colour,
+                    mew=2.0, ls="none", zorder=4)
+            val = f"{'~' if r.get('approximate') else ''}{r['percent']:.1f}%"
+            if r.get("ci95"):
+                val += f" ({r['ci95'][0]:.1f}-{r['ci95'][1]:.1f})"
+            if r.get("partial"):
+                val += ", type B only"
+            xt = max(r["percent"], r["ci95"][1] if r.get("ci95") else r["percent"])
+            ax.annotate(val, (xt, y), xytext=(7, 0), textcoords="offset points", va="center", fontsize=8,
+                        zorder=5)
+
+    # top: the usual course
+    ax1.set_xlim(70, 100)
+    ys = np.arange(len(top))[::-1]
+    plot(ax1, top, ys, COLOURS["type_a"])
+    ax1.set_yticks(ys, [label(r) for r in top], fontsize=8)
+    ax1.set_ylim(-0.7, len(top) - 0.3)
+    ax1.set_xlabel("share of limbs with the usual course, type A (%)")
+    ax1.set_title("Usual course: one trunk below the piriformis (type A)", loc="left", fontsize=10, fontweight="bold")
+    ax1.grid(axis="x", color="#E5E5E5", zorder=0)
+
+    # bottom: the variants
+    ax2.set_xlim(0, 36)
+    q0, q1 = quoted_range
+    ax2.axvspan(q0, q1, color=COLOURS["quoted"], alpha=0.18, zorder=1, lw=0)
+    ax2.text((q0 + q1) / 2, n_bot - 0.55, f"often quoted:\n'{q0:g}-{q1:g}% through the muscle'", ha="center",
+             va="top", fontsize=7.5, color="#8A5A00", zorder=5)
+    y_any = np.arange(len(anyv))[::-1]
+    y_thr = np.arange(len(through))[::-1] + len(anyv) + 1
+    plot(ax2, through, y_thr, COLOURS["through"])
+    plot(ax2, anyv, y_any, COLOURS["any_variant"])
+    ticks = list(y_thr) + list(y_any)
+    ax2.set_yticks(ticks, [label(r) for r in through] + [label(r) for r in anyv], fontsize=8)
+    for t, r in zip(ax2.get_yticklabels(), through + anyv):
+        t.set_color(COLOURS["through"] if r["measure"] == "through" else "#006B4F")
+    ax2.axhline(len(anyv), color="#CCCCCC", lw=0.8)
+    ax2.set_ylim(-0.7, n_bot - 0.3)
+    ax2.set_xlabel("share of limbs (%)")
+    ax2.set_title("Variants: a division through the muscle (types B, D, E) vs any variant (types B-F)",
+                  loc="left", fontsize=10, fontweight="bold")
+    ax2.grid(axis="x", color="#E5E5E5", zorder=0)
+    handles = [
+        Line2D([], [], marker="o", color="#555555", ls="none", ms=7, label="single study (count / n)"),
+        Line2D([], [], marker="D", color="#555555", ls="none", ms=7, label="pooled (meta-analysis)"),
+        Line2D([], [], marker="o", color="#555555", mfc="white", ls="none", ms=7,
+               label="subgroup, partial or approximate"),
+        Line2D([], [], color="#555555", lw=2, label="95% confidence interval"),
+        Line2D([], [], marker="s", color=COLOURS["through"], ls="none", ms=7, label="division through"),
+        Line2D([], [], marker="s", color=COLOURS["any_variant"], ls="none", ms=7, label="any variant"),
+    ]
+    fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.075), ncols=3, fontsize=8,
+               frameon=False)
+    caption = ("Each row is one study's figure, with its sample size. Circles: single dissection or MRI series; "
+               "diamonds: pooled estimates from meta-analyses, with 95% confidence intervals where published; "
+               "hollow markers: a subgroup, an approximate figure, or only type B reported (a lower bound for "
+               "'through'). The shaded band is the often-quoted share 'through the muscle'.")
+    fig.text(0.01, 0.0, _wrap(caption, 125), fontsize=8, va="bottom", ha="left")
+    fig.get_layout_engine().set(rect=(0, 0.14, 1, 0.86))
+    return fig
+
+
+# --- convenience: build from the bundled data ---------------------------------------
+
+
+def _short_prevalence(letter: str, variants) -> str:
+    lines = nerve.type_prevalence_lines(letter, variants)
+    return "\n".join(lines[:2]) if lines else "no figures in the data"
+
+
+def variant_figure_from_data(letter: str, variants: nerve.NerveVariants | None = None) -> Figure:
+    """:func:`variant_figure` for one type, with description and prevalence from the data."""
+    v = variants or nerve.load_nerve_variants()
+    t = v.type(letter)
+    return variant_figure(t.letter, t.description, nerve.type_prevalence_lines(t.letter, v), t.relations,
+                          title_short=t.short)
+
+
+def all_variants_figure_from_data(variants: nerve.NerveVariants | None = None) -> Figure:
+    """:func:`all_variants_figure` for the six types in the data."""
+    v = variants or nerve.load_nerve_variants()
+    panels = [dict(letter=t.letter, short=t.short, relations=t.relations, prevalence=_short_prevalence(t.letter, v))
+              for t in v.types]
+    return all_variants_figure(panels)
+
+
+def prevalence_figure_from_data(variants: nerve.NerveVariants | None = None) -> Figure:
+    """:func:`prevalence_figure` from the data."""
+    return prevalence_figure(nerve.prevalence_rows(variants))
