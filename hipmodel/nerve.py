@@ -1010,6 +1010,8 @@ def nerve_paths_from_relations(
         off = {"below": -(hs + _CLEARANCE * hw), "through": 0.0, "above": hs + _CLEARANCE * hw}[rel]
         cross = at(ts, off)
         origin = at(ts - _PELVIC_BACK, hw * _PELVIC_RISE)
+        # the nerve comes down out of the pelvis, even past a muscle that rises laterally
+        origin[1] = max(origin[1], cross[1] + 0.5 * _PELVIC_RISE * hw)
         if not thigh_y < cross[1] - 0.5 * hw:
             raise ValueError(f"thigh_y: {thigh_y:g} is not below where the nerve passes the muscle "
                              f"(y = {cross[1]:g})")
@@ -1045,7 +1047,10 @@ def nerve_paths_2d(
 
     Works for any band: the caller gives the muscle's two end points in its own 2-D
     posterior view (x lateral, y superior; e.g. metres from the hip model at the current
-    pose) and everything is built relative to them.
+    pose) and everything is built relative to them. The origin may lie left or right of
+    the insertion (a left hip) and the band may slope up or down; the below/through/above
+    relations are tested for bands up to 60 degrees from horizontal (for a near-vertical
+    band "above" and "below" lose their meaning, and the nerve may run beside it).
 
     Parameters
     ----------
