@@ -164,11 +164,11 @@ def _label_divisions(ax, sch, scale, size):
     bottom = min(d.xy[-1, 1] for d in sch.divisions) * scale
     y = top + 0.45 * (bottom - top)
     span = sch.length * scale
+    lateral = 1.0 if sch.axis[0] >= 0 else -1.0  # a left hip seen from behind has lateral on the left
     for d in sch.divisions:
         x = d.xy[-1, 0] * scale
-        medial = d.name == "tibial"
-        off = -0.04 * span if medial else 0.04 * span
-        ax.text(x + off, y, NERVE_LABELS[d.name], ha="right" if medial else "left", va="center",
+        side = -lateral if d.name == "tibial" else lateral  # tibial label on the medial side
+        ax.text(x + side * 0.04 * span, y, NERVE_LABELS[d.name], ha="right" if side < 0 else "left", va="center",
                 fontsize=size, fontweight="bold", color="#000000", zorder=6,
                 bbox=dict(boxstyle="round,pad=0.2", fc="white", ec=COLOURS[d.name], lw=1.5, alpha=0.9))
 
@@ -377,7 +377,7 @@ def prevalence_figure(rows: Sequence[Mapping], quoted_range: tuple[float, float]
                     ax.plot([xv, xv], [y - 0.15, y + 0.15], color=colour, lw=1.5, zorder=3)
             ax.plot(r["percent"], y, marker=marker, ms=8, color=colour, mfc="white" if hollow else colour,
                     mew=2.0, ls="none", zorder=4)
-            val = f"{'~' if r.get('approximate') else ''}{r['percent']:.1f}%"
+            val = f"{'~' if r.get('approximate') else ''}{nerve._pct(r['percent'])}%"  # as printed: 90%, 9.8%
             if r.get("ci95"):
                 val += f" ({r['ci95'][0]:.1f}-{r['ci95'][1]:.1f})"
             if r.get("partial"):
@@ -413,7 +413,7 @@ def prevalence_figure(rows: Sequence[Mapping], quoted_range: tuple[float, float]
     ax2.axhline(len(anyv), color="#CCCCCC", lw=0.8)
     ax2.set_ylim(-0.7, n_bot - 0.3)
     ax2.set_xlabel("share of limbs (%)")
-    ax2.set_title("Variants: a division through the muscle (types B, D, E) vs any variant (types B-F)",
+    ax2.set_title("Variants: a division through the muscle (types B, D, E) vs any variant (B-F, unclassified)",
                   loc="left", fontsize=10, fontweight="bold")
     ax2.grid(axis="x", color="#E5E5E5", zorder=0)
     handles = [

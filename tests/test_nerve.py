@@ -483,6 +483,18 @@ def test_lead_can_draw_on_any_axes(variants):
     assert png_bytes(fig).startswith(PNG_MAGIC)
 
 
+@pytest.mark.parametrize("end_x, tibial_left", [(0.12, True), (-0.12, False)])
+def test_division_labels_sit_on_their_own_side(variants, end_x, tibial_left):
+    """Tibial label medial, common fibular lateral, for a right and a left hip."""
+    from matplotlib.figure import Figure
+
+    ax = Figure().add_subplot()
+    sch = nerve_paths_2d("B", (0.0, 0.0), (end_x, -0.02), 0.01, variants=variants)
+    nerve_figures.draw_nerve_schematic(ax, sch)
+    x = {t.get_text(): t.get_position()[0] for t in ax.texts}
+    assert (x["tibial"] < x["common fibular"]) == tibial_left
+
+
 def test_empty_inputs_are_refused():
     with pytest.raises(ValueError):
         nerve_figures.all_variants_figure([])
