@@ -58,6 +58,7 @@ __all__ = [
     "find_question",
     "ask",
     "answer_markdown",
+    "number_label",
     "nerve_variant_summary",
 ]
 
@@ -366,9 +367,9 @@ def _a_switch_angle(model: Model, n: _Numbers):
         text += (f"It also moves with the rest of the pose: with the thigh turned out "
                  f"{n('context_ext_rot_deg', -CONTEXT_ROTATION, 'deg', '.0f')}° and the knee "
                  f"{n('context_add_deg', CONTEXT_ADDUCTION, 'deg', '.0f')}° out to "
-                 f"the side it comes at about {n('switch_ext30_abd20_deg', a_abd, 'deg', '.0f')}°, with the knee "
+                 f"the side it comes at about {n('switch_turned_out_knee_out_deg', a_abd, 'deg', '.0f')}°, with the knee "
                  f"{n('context_add_deg', CONTEXT_ADDUCTION, 'deg', '.0f')}° "
-                 f"across instead at about {n('switch_ext30_add20_deg', a_add, 'deg', '.0f')}°. ")
+                 f"across instead at about {n('switch_turned_out_knee_across_deg', a_add, 'deg', '.0f')}°. ")
     rules = [float(e["high"] if e.get("high") is not None else e["low"]) for e in _switch_literature()
              if e.get("kind") == "rule of thumb" and e.get("low") is not None]
     if rules:
@@ -408,10 +409,15 @@ def _a_figure4(model: Model, n: _Numbers):
     steps = figure4_steps(model, mu)
     s = _switch(model, mu)
     straight = float(length_change(model, mu, 0.0, 0.0, steps[2].rotation_deg).change_mm)
-    for st in steps:  # the numbers each step's sentence shows, as the sentence shows them
+    if s is not None:
+        n("switch_deg", s, "deg")
+    n("total_change_mm", steps[3].change_mm)
+    n("total_change_pct", steps[3].change_pct, "%")
+    for st in steps:  # the numbers each step's sentence shows, each once
         for key, value in st.shown.items():
             unit = "%" if key.endswith("pct") else "deg" if key.endswith("deg") else "mm"
-            n(f"step{st.number}_{key}", value, unit)
+            if not any(abs(v - value) < 1e-6 and n.units[k] == unit for k, v in n.values.items()):
+                n(f"step{st.number}_{key}", value, unit)
     text = ("Step by step, in the " + model.name + " geometry:\n\n"
             + "\n".join(f"{st.number}. {st.sentence}" for st in steps) + "\n\n")
     turn = f"{abs(steps[2].rotation_deg):g}°"
@@ -462,7 +468,8 @@ def _a_best_stretch(model: Model, n: _Numbers):
             "largest piriformis change in their adduction position at a right angle of flexion, and Vaarbakken and "
             "colleagues found the muscle longest in deep flexion with a little adduction. How far any one person can "
             "go depends on their hip, and a model length is not a prescription.")
-    return text, FigureSpec("poses_bar", {"categories": ["stretch", "cadaver"]}), ()
+    srcs = tuple(dict.fromkeys(find_pose(pid).source_citation for pid in ("mcgovern3", "vaarbakken_max")))
+    return text, FigureSpec("poses_bar", {"categories": ["stretch", "cadaver"]}), srcs
 
 
 def _a_sciatic(model: Model, n: _Numbers):
@@ -513,7 +520,8 @@ def _a_other_muscles(model: Model, n: _Numbers):
     text += ("The piriformis is not unusual: as the hip bends, most muscles behind the hip gain leverage for "
              "internal rotation. A cadaver and model study (Delp and colleagues, 1999) reported the same trend in "
              "most of the muscle parts they measured.")
-    return text, FigureSpec("moment_arm_curve", {"muscles": list(model.muscle_ids)}), ()
+    srcs = tuple(e["source"] for e in _switch_literature() if e.get("id") == "delp1999" and e.get("source"))
+    return text, FigureSpec("moment_arm_curve", {"muscles": list(model.muscle_ids)}), srcs
 
 
 def _a_disagree(model: Model, n: _Numbers):
@@ -532,9 +540,9 @@ def _a_disagree(model: Model, n: _Numbers):
     if a_abd is not None and a_add is not None:
         parts.append(f"- Different positions: the angle moves with the rest of the pose. In {model.name}, with the "
                      f"thigh turned out {n('context_ext_rot_deg', -CONTEXT_ROTATION, 'deg', '.0f')}° it is about "
-                     f"{n('switch_ext30_abd20_deg', a_abd, 'deg', '.0f')}° with the knee "
+                     f"{n('switch_turned_out_knee_out_deg', a_abd, 'deg', '.0f')}° with the knee "
                      f"{n('context_add_deg', CONTEXT_ADDUCTION, 'deg', '.0f')}° out to the side and about "
-                     f"{n('switch_ext30_add20_deg', a_add, 'deg', '.0f')}° with it "
+                     f"{n('switch_turned_out_knee_across_deg', a_add, 'deg', '.0f')}° with it "
                      f"{n('context_add_deg', CONTEXT_ADDUCTION, 'deg', '.0f')}° across. A source that does not say how "
                      "the thigh was held cannot be compared exactly.")
     meas = [e for e in lit if e.get("kind") == "measurement" and e.get("low") is not None]
@@ -565,12 +573,12 @@ def _a_which_rotation(model: Model, n: _Numbers):
     t = n("turn_deg", TURN, "deg", ".0f")
     text = (f"It depends on how far the hip is bent. In the {model.name} geometry:\n\n"
             f"- Hip straight: turning the thigh in by {t}° changes the piriformis by "
-            f"{n('straight_in30_mm', c0.change_mm[1], sign=True)} mm, turning it out by {t}° by "
-            f"{n('straight_out30_mm', c0.change_mm[0], sign=True)} mm.\n"
+            f"{n('straight_turn_in_mm', c0.change_mm[1], sign=True)} mm, turning it out by {t}° by "
+            f"{n('straight_turn_out_mm', c0.change_mm[0], sign=True)} mm.\n"
             f"- Hip bent to {n('flexed_deg', FLEXED, 'deg', '.0f')}°: turning in by {t}° gives "
-            f"{n('flexed_in30_mm', cf.change_mm[2] - cf.change_mm[1], sign=True)} mm, "
+            f"{n('flexed_turn_in_mm', cf.change_mm[2] - cf.change_mm[1], sign=True)} mm, "
             f"turning out by {t}° gives "
-            f"{n('flexed_out30_mm', cf.change_mm[0] - cf.change_mm[1], sign=True)} mm "
+            f"{n('flexed_turn_out_mm', cf.change_mm[0] - cf.change_mm[1], sign=True)} mm "
             "(both measured from the hip bent with the thigh pointing straight ahead).\n\n")
     if s is not None:
         text += (f"The direction that stretches it flips at about {n('switch_deg', s, 'deg', '.0f')}° of flexion - "
@@ -1183,7 +1191,53 @@ def ask(text: str, model: Model | None = None) -> Answer:
 def _fmt(v: float, unit: str) -> str:
     if unit in ("", "limbs") or float(v).is_integer():
         return f"{v:.0f} {unit}".strip()
+    if unit in ("%", "deg"):
+        return f"{v:.1f} {unit}"
     return f"{v:.2f} {unit}"
+
+
+_LABEL_WORDS = (
+    (r"^step(\d)_", r"step \1: "), (r"rot_ma", "rotation lever arm"), (r"abd_ma", "abduction lever arm"),
+    (r"rotation_moment_arm", "rotation lever arm"), (r"abduction_moment_arm", "abduction lever arm"),
+    (r"ext_rot", "external rotation"), (r"_pct$", " (%)"), (r"_(mm|deg)$", ""), (r"\bn_", "number of "),
+    (r"lit_", "literature: "), (r"meas(\d)", r"measurement \1"), (r"rule(\d)", r"rule of thumb \1"),
+    (r"_", " "),
+)
+
+
+_LABELS = {
+    "switch_deg": "switch angle (hip flexion)",
+    "switch_models_min_deg": "lowest switch angle among the bundled models",
+    "switch_models_max_deg": "highest switch angle among the bundled models",
+    "context_ext_rot_deg": "thigh turned out by",
+    "context_add_deg": "knee moved sideways by",
+    "switch_turned_out_knee_out_deg": "switch angle, thigh turned out, knee out to the side",
+    "switch_turned_out_knee_across_deg": "switch angle, thigh turned out, knee across",
+    "ext_rot_straight_mm": "the same outward turn with the hip straight (shortening)",
+    "total_change_mm": "total length change against standing",
+    "total_change_pct": "total length change against standing (%)",
+    "turn_deg": "thigh turned in or out by",
+    "straight_turn_in_mm": "hip straight, thigh turned in: length change",
+    "straight_turn_out_mm": "hip straight, thigh turned out: length change",
+    "flexed_turn_in_mm": "hip bent, thigh turned in: length change",
+    "flexed_turn_out_mm": "hip bent, thigh turned out: length change",
+    "flexed_deg": "hip bent to",
+    "change_mm": "length change against standing",
+    "change_pct": "length change against standing (%)",
+    "standing_mm": "length standing",
+    "best_change_mm": "longest in the joint range: change against standing",
+    "best_change_pct": "longest in the joint range: change against standing (%)",
+}
+
+
+def number_label(key: str) -> str:
+    """A readable label for an answer number's key, e.g. 'step 2: rotation lever arm'."""
+    if key in _LABELS:
+        return _LABELS[key]
+    text = key
+    for pat, rep in _LABEL_WORDS:
+        text = re.sub(pat, rep, text)
+    return text.strip()
 
 
 def answer_markdown(ans: Answer, figure_file: str | None = None, figure_caption: str | None = None) -> str:
@@ -1200,9 +1254,11 @@ def answer_markdown(ans: Answer, figure_file: str | None = None, figure_caption:
         cap = figure_caption or "Figure"
         lines += [f"![{cap}]({figure_file})", "", f"*{cap}*", ""]
     if ans.numbers:
-        lines += ["## The numbers", "", f"Computed from the {ans.model_name} geometry when this answer was made.", "",
-                  "| quantity | value |", "|---|---|"]
-        lines += [f"| {k.replace('_', ' ')} | {_fmt(v, ans.units.get(k, ''))} |" for k, v in ans.numbers.items()]
+        lines += ["## The numbers", "",
+                  f"Computed from the {ans.model_name} geometry (and, where named, the bundled literature data) "
+                  "when this answer was made. Lever arms and changes are shown as sizes; the text says which way.",
+                  "", "| quantity | value |", "|---|---|"]
+        lines += [f"| {number_label(k)} | {_fmt(v, ans.units.get(k, ''))} |" for k, v in ans.numbers.items()]
         lines.append("")
     lines += ["## Sources", ""] + [f"- {s}" for s in dict.fromkeys(ans.sources)] + [""]
     lines += ["---", "*Made with hipmodel: a simplified straight-line model of published hip geometry. "

@@ -1,0 +1,647 @@
+"""Figures for the stretch view and the readers' answers (Figure objects, never pyplot).
+
+Every function returns a ``matplotlib.figure.Figure`` built directly: no global state,
+safe for many users of one server. Colours are Okabe-Ito (colour-blind safe), the
+length map uses the diverging ``PuOr`` map centred on zero (orange = shorter, purple =
+longer than standing), every axis says its units and every figure carries a caption.
+
+Main entry points
+-----------------
+length_map_figure(lmap, poses=..., current=..., switch_flexion=...)   the heat map
+length_map_figure_for(model, muscle, adduction_deg, poses, current)   computes and draws it
+figure4_steps_figure(steps, model, muscle_id)                         the figure-4 explainer
+poses_bar_figure(results)                                             length change per named pose
+answer_figure(answer, model=None)                                     the figure an answer names
+export_answer(answer, out_dir, model=None)                            Markdown + PNG side by side
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from pathlib import Path
+
+import numpy as np
+from matplotlib.colors import TwoSlopeNorm
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from . import figures as _figs
+from .mechanics import curves
+from .model import Model, Muscle, load_model
+from .questions import Answer, answer_markdown, nerve_variant_summary
+from .stretch import (
+    Figure4Step,
+    LengthMap,
+    NamedPose,
+    PoseResult,
+    figure4_steps,
+    length_map,
+    load_poses,
+    pose_table,
+    pose_text,
+    switch_line,
+)
+from .switch import sign_change_angles, switch_angle_map
+
+__all__ = [
+    "length_map_figure",
+    "length_map_figure_for",
+    "figure4_steps_figure",
+    "poses_bar_figure",
+    "answer_figure",
+    "answer_figure_caption",
+    "export_answer",
+    "figure_png",
+]
+
+EXTERNAL_COLOUR = _figs.EXTERNAL_COLOUR  # blue: external rotation
+INTERNAL_COLOUR = _figs.INTERNAL_COLOUR  # vermillion: internal rotation
+OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#000000", "#F0E442")
+CATEGORY_COLOURS = {"stretch": "#009E73", "cadaver": "#56B4E9", "everyday": "#E69F00", "test": "#CC79A7"}
+CATEGORY_WORDS = {"stretch": "stretch", "cadaver": "cadaver study position", "everyday": "everyday posture",
+                  "test": "clinical test position"}
+POSE_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "p", "h", "<", ">", "*")
+SWITCH_COLOUR = "#000000"
+CURRENT_COLOUR = "#D55E00"
+
+
+def _caption(fig, text: str, width: int = 130, size: float = 8.0) -> None:
+    fig.text(0.01, 0.005, textwrap.fill(text, width), ha="left", va="bottom", fontsize=size, color="#333333")
+
+
+def _reserve(fig: Figure, text: str, width: int, per_line: float = 0.028) -> None:
+    """Leave room at the bottom for a caption of ``text`` wrapped at ``width``."""
+    bottom = min(0.4, per_line * len(textwrap.wrap(text, width)) + 0.01)
+    engine = fig.get_layout_engine()
+    if engine is not None and hasattr(engine, "set") and "rect" in engine.get():
+        engine.set(rect=(0, bottom, 1, 1 - bottom))
+    else:
+        fig.subplots_adjust(bottom=max(bottom, fig.subplotpars.bottom + bottom))
+
+
+def _with_footer(width_in: float, main_in: float, footer_in: float):
+    """A figure split into a main part and a footer (legend, pose list, caption), in inches."""
+    fig = Figure(figsize=(width_in, main_in + footer_in), layout="constrained")
+    main, foot = fig.subfigures(2, 1, height_ratios=[main_in, footer_in])
+    return fig, main, foot
+
+
+# ---------------------------------------------------------------------------------
+# The length map
+# ---------------------------------------------------------------------------------
+
+
+def _short_angles(angles) -> str:
+    """'90° flex, 30° add, 45° ext rot' (add/abd and int/ext in words)."""
+    f, a, r = (float(x) for x in angles)
+    add = f"{abs(a):g}\u00b0 {'add' if a >= 0 else 'abd'}"
+    rot = "0\u00b0 rot" if r == 0 else f"{abs(r):g}\u00b0 {'int' if r > 0 else 'ext'} rot"
+    return f"{f:g}\u00b0 flex, {add}, {rot}"
+
+
+def _spread(points_pt: np.ndarray, min_sep: float = 15.0) -> np.ndarray:
+    """Offsets (points) that move coincident markers apart around their common spot."""
+    n = len(points_pt)
+    off = np.zeros((n, 2))
+    groups: dict = {}
+    for i, p in enumerate(points_pt):
+        key = next((k for k in groups if np.hypot(*(np.array(k) - p)) < min_sep), None)
+        groups.setdefault(key if key is not None else tuple(p), []).append(i)
+    for members in groups.values():
+        if len(members) > 1:
+            for j, i in enumerate(members):
+                ang = np.pi / 2 + 2 * np.pi * j / len(members)
+                off[i] = (min_sep * 0.95) * np.array([np.cos(ang), np.sin(ang)])
+    return off
+
+
+def length_map_figure(
+    lmap: LengthMap,
+    poses=(),
+    current: tuple[float, float, float] | None = None,
+    switch_flexion=None,
+    pose_changes: dict | None = None,
+    model_name: str = "",
+    title: str | None = None,
+) -> Figure:
+    """Length change over flexion x rotation at one adduction, with contours.
+
+    Parameters
+    ----------
+    lmap : LengthMap
+        From :func:`hipmodel.stretch.length_map`.
+    poses : sequence of NamedPose
+        Numbered markers, listed under the map with their own length change. A pose at
+        a different adduction than the map is drawn hollow (the colour under it is not
+        its length).
+    current : (flexion, adduction, rotation), optional
+        The current pose: a large ring.
+    switch_flexion : ndarray (nr,), optional
+        For each of ``lmap.rotation_deg``, the flexion where the lengthening rotation
+        flips (:func:`hipmodel.stretch.switch_line`); NaN where it does not.
+    pose_changes : dict, optional
+        pose id -> length change (mm) at the pose's own angles.
+
+    Returns
+    -------
+    Figure
+    """
+    F, R = lmap.flexion_deg, lmap.rotation_deg
+    shown = [p for p in poses if F.min() <= p.flexion_deg <= F.max() and R.min() <= p.rotation_deg <= R.max()]
+    caption = (f"Colour: how much longer (purple) or shorter (orange) the {lmap.muscle_name.lower()} is than when "
+               "standing, over hip flexion (across) and rotation (up and down); the thin lines join poses of equal "
+               "length. The dashed line is where the rotation that stretches it flips: left of it, turning the thigh "
+               "in stretches the muscle; right of it, turning the thigh out does. Numbered dots: the named poses "
+               "(hollow: the pose has a different adduction from this map, so read its length from the list, not "
+               "the colour). Straight-line model of published geometry, not a measurement on a person.")
+    cap_lines = len(textwrap.wrap(caption, 165))
+    list_rows = (len(shown) + 1) // 2
+    footer = 0.45 + 0.19 * list_rows + 0.15 * cap_lines + 0.2
+    fig, main, foot = _with_footer(10.0, 6.0, footer)
+    ax = main.subplots()
+    Z = lmap.change_mm.T  # (nr, nf): rows = rotation (y), columns = flexion (x)
+    lim = max(float(np.nanmax(np.abs(Z))), 1.0)
+    norm = TwoSlopeNorm(vcenter=0.0, vmin=-lim, vmax=lim)
+    mesh = ax.pcolormesh(F, R, Z, cmap="PuOr", norm=norm, shading="gouraud", rasterized=True)
+    step = 5.0 if lim > 12 else 2.0
+    levels = np.arange(-np.ceil(lim / step) * step, lim + step, step)
+    cs = ax.contour(F, R, Z, levels=levels, colors="#333333", linewidths=0.6, alpha=0.7)
+    ax.clabel(cs, fmt=lambda v: f"{v:+.0f} mm" if v else "0 mm", fontsize=7, inline_spacing=2)
+    cb = main.colorbar(mesh, ax=ax, shrink=0.95, pad=0.01)
+    cb.set_label(f"length change against standing (mm)\nstanding length {lmap.standing_mm:.0f} mm", fontsize=9)
+
+    handles = []
+    if switch_flexion is not None:
+        sw = np.asarray(switch_flexion, dtype=float)
+        ok = np.isfinite(sw)
+        if ok.any():
+            ax.plot(sw[ok], R[ok], color=SWITCH_COLOUR, lw=2.6, ls=(0, (6, 2)), zorder=4)
+            handles.append(Line2D([], [], color=SWITCH_COLOUR, lw=2.6, ls=(0, (6, 2)),
+                                  label="switch line: the rotation that stretches it flips here"))
+            # label both sides of the line at a height where the line is well inside the map
+            span = F.max() - F.min()
+            inside = np.flatnonzero(ok & (sw > F.min() + 0.25 * span) & (sw < F.max() - 0.25 * span))
+            row = int(inside[len(inside) // 2]) if inside.size else int(np.flatnonzero(ok)[0])
+            x0, y0 = float(sw[row]), float(R[row])
+            y0 = min(max(y0, R.min() + 0.08 * np.ptp(R)), R.max() - 0.08 * np.ptp(R))
+            box = dict(boxstyle="round,pad=0.3", fc="white", ec="none", alpha=0.85)
+            ax.text(x0 - 4, y0, "\u2190 turning the thigh IN\nlengthens it here", ha="right", va="center",
+                    fontsize=8.5, bbox=box, zorder=6)
+            ax.text(x0 + 4, y0, "turning the thigh OUT\nlengthens it here \u2192", ha="left", va="center",
+                    fontsize=8.5, bbox=box, zorder=6)
+
+    ax.set_xlim(F.min(), F.max())
+    ax.set_ylim(R.min(), R.max())
+    if current is not None:
+        f, a, r = current
+        ax.plot(f, r, marker="o", ms=26, mfc="none", mec=CURRENT_COLOUR, mew=3.0, ls="none", zorder=9)
+        ax.annotate("current pose", (f, r), xytext=(0, 17), textcoords="offset points", ha="center",
+                    fontsize=8.5, fontweight="bold", color=CURRENT_COLOUR, zorder=10,
+                    bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8))
+        handles.append(Line2D([], [], marker="o", ms=12, mfc="none", mec=CURRENT_COLOUR, mew=2.5, ls="none",
+                              label=f"current pose: {pose_text(f, a, r)}"))
+
+    entries = []
+    if shown:
+        main.canvas.draw()  # positions in points, to spread coincident markers apart
+        xy = ax.transData.transform([(p.flexion_deg, p.rotation_deg) for p in shown]) * 72.0 / main.dpi
+        offsets = _spread(xy)
+        for i, (p, off) in enumerate(zip(shown, offsets)):
+            same = abs(p.adduction_deg - lmap.adduction_deg) < 0.5
+            colour = CATEGORY_COLOURS.get(p.category, "#000000")
+            if np.any(off):
+                ax.plot(p.flexion_deg, p.rotation_deg, "o", ms=3.5, color="black", zorder=7)
+            ax.annotate(str(i + 1), (p.flexion_deg, p.rotation_deg), xytext=tuple(off), textcoords="offset points",
+                        ha="center", va="center", fontsize=7.5, fontweight="bold",
+                        color="white" if same else "black", zorder=8, annotation_clip=False,
+                        bbox=dict(boxstyle="circle,pad=0.25", fc=colour if same else "white", ec=colour if not same
+                                  else "black", lw=1.8 if not same else 0.8),
+                        arrowprops=dict(arrowstyle="-", color="black", lw=0.7, shrinkA=0, shrinkB=0)
+                        if np.any(off) else None)
+            d = (pose_changes or {}).get(p.id)
+            entries.append(f"{i + 1}  {p.name.split(':')[0]} ({_short_angles(p.angles)})"
+                           + (f" \u2192 {d:+.1f} mm" if d is not None else ""))
+        cats = sorted({p.category for p in shown})
+        handles += [Patch(color=CATEGORY_COLOURS.get(c, "k"), label=CATEGORY_WORDS.get(c, c)) for c in cats]
+
+    ax.set_xlabel("hip flexion (deg)")
+    ax.set_ylabel("hip rotation (deg)\n\u2190 external (thigh turned out)  |  internal (turned in) \u2192")
+    add_words = (f"{lmap.adduction_deg:g}\u00b0 adduction (knee across)" if lmap.adduction_deg > 0 else
+                 f"{-lmap.adduction_deg:g}\u00b0 abduction (knee out)" if lmap.adduction_deg < 0 else
+                 "neutral adduction (knee straight over the hip)")
+    ax.set_title(title or f"How much longer is the {lmap.muscle_name.lower()} than standing? At {add_words}"
+                 + (f"\n{model_name}" if model_name else ""), fontsize=10)
+
+    # footer: legend, the numbered pose list, the caption
+    if handles:
+        foot.legend(handles=handles, loc="upper center", ncol=3, fontsize=7.5, frameon=False,
+                    bbox_to_anchor=(0.5, 1.0))
+    top_list = 1.0 - 0.5 / footer
+    for i, e in enumerate(entries):
+        col, row = divmod(i, list_rows) if list_rows else (0, 0)
+        foot.text(0.02 + 0.5 * col, top_list - row * 0.19 / footer, e, fontsize=7.5, va="top", ha="left")
+    foot.text(0.01, 0.01, textwrap.fill(caption, 165), fontsize=7.3, va="bottom", ha="left", color="#333333")
+    return fig
+
+
+def length_map_figure_for(
+    model: Model,
+    muscle: Muscle,
+    adduction_deg: float = 0.0,
+    poses: tuple[NamedPose, ...] | None = None,
+    current: tuple[float, float, float] | None = None,
+    flexion_deg=None,
+    rotation_deg=None,
+) -> Figure:
+    """Compute the map, the switch line and the poses' own length changes, then draw."""
+    # a little beyond the usual 0-120 / +-45 range so poses on its edges are not cut in half
+    flexion_deg = np.arange(-5.0, 126.0) if flexion_deg is None else flexion_deg
+    rotation_deg = np.arange(-50.0, 51.0) if rotation_deg is None else rotation_deg
+    lm = length_map(model, muscle, flexion_deg, rotation_deg, adduction_deg)
+    sw = switch_line(model, muscle, lm.rotation_deg, adduction_deg, start_deg=float(lm.flexion_deg.min()),
+                     stop_deg=float(lm.flexion_deg.max()))
+    poses = load_poses() if poses is None else poses
+    changes = {r.pose.id: r.change_mm for r in pose_table(model, muscle, poses)} if poses else {}
+    return length_map_figure(lm, poses, current, sw, changes, model_name=_model_name(model))
+
+
+def _model_name(model: Model) -> str:
+    return model.name + (" [approximate frame alignment]" if model.approximate_frame_alignment else "")
+
+
+# ---------------------------------------------------------------------------------
+# The figure-4 steps
+# ---------------------------------------------------------------------------------
+
+
+def _stick(ax, model: Model, muscle: Muscle, pose, view: str) -> None:
+    """Fallback sketch: thigh, shank and muscle line, if the anatomy drawing is unavailable."""
+    from .kinematics import rotation_matrix
+    from .mechanics import path_points_m
+
+    h, v = {"lateral": (0, 1), "posterior": (2, 1), "superior": (2, 0)}[view]
+    R = rotation_matrix(*pose)
+    hip = model.hip_centre * 1000
+    knee = hip + R @ np.asarray(model.knee_centre_m) * 1000
+    # the shank: knee bent to a right angle once the hip is bent (as in the stretch), else straight
+    shank = np.array([-0.4, 0.0, 0.0]) if pose[0] > 45 else np.array([0.0, -0.4, 0.0])
+    ankle = knee + R @ shank * 1000
+    pts = path_points_m(model, muscle, *pose) * 1000
+    for a, b, c, lw in ((hip, knee, "#8C7B5A", 6), (knee, ankle, "#BBAA88", 4)):
+        ax.plot([a[h] - hip[h], b[h] - hip[h]], [a[v] - hip[v], b[v] - hip[v]], color=c, lw=lw, solid_capstyle="round")
+    ax.plot(pts[:, h] - hip[h], pts[:, v] - hip[v], color=OKABE_ITO[5], lw=3)
+    ax.set_aspect("equal")
+    ax.set_xlim(-450, 450)
+    ax.set_ylim(-450, 200)
+
+
+def figure4_steps_figure(steps, model: Model, muscle_id: str = "piriformis",
+                         views=("lateral", "superior")) -> Figure:
+    """The figure-4 explainer: small anatomy views per step, then length and moment arm per step.
+
+    Parameters
+    ----------
+    steps : sequence of Figure4Step
+        From :func:`hipmodel.stretch.figure4_steps`.
+    model : Model
+        For the anatomy views.
+    views : sequence of {'lateral', 'superior', 'posterior'}
+        One row of small anatomy views per entry: from the side shows the flexion, from
+        above the rotation and the knee moving across.
+    """
+    steps = list(steps)
+    k = len(steps)
+    views = tuple(views)
+    nv = len(views)
+    fig = Figure(figsize=(12.5, 5.4 + 2.9 * nv), layout="constrained")
+    top, mid, bot = fig.subfigures(3, 1, height_ratios=[2.9 * nv, 1.15, 3.2])
+    axs = np.atleast_2d(top.subplots(nv, k)) if nv else np.empty((0, k))
+    mu = model.muscle(muscle_id)
+    for r, view in enumerate(views):
+        for ax, st in zip(axs[r], steps):
+            try:
+                _figs.draw_anatomy(ax, model, [mu.id], st.flexion_deg, st.adduction_deg, st.rotation_deg, view=view)
+            except Exception:  # the shared anatomy drawing is optional here: fall back to a stick sketch
+                ax.cla()
+                _stick(ax, model, mu, st.angles, view)
+            ax.set_title(textwrap.fill(f"{st.number}. {st.title}", 34) + f"\n{st.length_mm:.0f} mm "
+                         f"({st.change_mm:+.1f} mm)" if r == 0 else "", fontsize=9.5, fontweight="bold")
+        axs[r][0].set_ylabel(_VIEW_WORDS.get(view, view), fontsize=10, fontweight="bold")
+    top.suptitle(f"The figure-4 stretch step by step, right hip ({_model_name(model)})", fontsize=11.5)
+
+    # the plain sentences, one per step, as one block so the spacing is even
+    tax = mid.subplots()
+    tax.axis("off")
+    block = "\n".join(textwrap.fill(f"{st.number}. {st.sentence}", 200, subsequent_indent="    ") for st in steps)
+    tax.text(0.0, 1.0, block, transform=tax.transAxes, va="top", fontsize=8.6, linespacing=1.45)
+
+    ax1, ax2 = bot.subplots(1, 2)
+    x = np.arange(k)
+    labels = [f"{st.number}. {st.title}" for st in steps]
+    wrapped = [textwrap.fill(s, 18) for s in labels]
+    change = np.array([st.change_mm for st in steps])
+    ax1.bar(x, change, color=["#BBBBBB"] + ["#5E3C99"] * (k - 1), width=0.6, zorder=3)
+    for i, st in enumerate(steps):
+        ax1.annotate(f"{st.change_mm:+.1f} mm", (i, st.change_mm), xytext=(0, 3 if st.change_mm >= 0 else -12),
+                     textcoords="offset points", ha="center", fontsize=8.5, fontweight="bold")
+        if i:
+            ax1.annotate(f"step {st.step_change_mm:+.1f}", (i, 0), xytext=(0, 4), textcoords="offset points",
+                         ha="center", fontsize=7.5, color="white" if st.change_mm > 4 else "black")
+    ax1.axhline(0, color="k", lw=0.8)
+    ax1.set_xticks(x, wrapped, fontsize=7.5)
+    ax1.set_ylabel("length change against standing (mm)")
+    ax1.set_title(f"{mu.name} length at each step", fontsize=10)
+    ax1.grid(axis="y", alpha=0.3, zorder=0)
+    ax1.margins(y=0.18)
+
+    rma = np.array([st.rotation_moment_arm_mm for st in steps])
+    ax2.bar(x, rma, color=[INTERNAL_COLOUR if v > 0 else EXTERNAL_COLOUR for v in rma], width=0.6, zorder=3)
+    for i, v in enumerate(rma):
+        ax2.annotate(f"{abs(v):.1f} mm\n{'internal' if v > 0 else 'external'}", (i, v),
+                     xytext=(0, 3 if v >= 0 else -22), textcoords="offset points", ha="center", fontsize=8)
+    ax2.axhline(0, color="k", lw=0.8)
+    ax2.set_xticks(x, wrapped, fontsize=7.5)
+    ax2.set_ylabel("rotation moment arm (mm)\n+ internal / \u2212 external rotator")
+    ax2.set_title("Which way it turns the thigh at each step", fontsize=10)
+    ax2.grid(axis="y", alpha=0.3, zorder=0)
+    ax2.margins(y=0.3)
+    ax2.legend(handles=[Patch(color=EXTERNAL_COLOUR, label="external rotator: turning the thigh IN stretches it"),
+                        Patch(color=INTERNAL_COLOUR, label="internal rotator: turning the thigh OUT stretches it")],
+               fontsize=7.5, loc="lower right")
+    caption = ("Top: the right hip at each step, from the side and from above (pelvis and thigh bone sketched from "
+               "the model's points; the pink line is the muscle, the short bar its lever about the thigh's long "
+               "axis, blue when it turns the thigh out, vermillion when it turns it in). Bottom left: how "
+               "much longer the muscle is than standing. Bottom right: its rotation lever arm; once the hip is bent "
+               "past the switch, it becomes an internal rotator, so turning the thigh out (the crossed ankle) "
+               "stretches it. Straight-line model of published geometry.")
+    _caption(fig, caption, 190, 7.8)
+    _reserve(fig, caption, 190, 0.02)
+    return fig
+
+
+_VIEW_WORDS = {"superior": "from above", "lateral": "from the side", "posterior": "from behind"}
+
+
+# ---------------------------------------------------------------------------------
+# Length change at the named poses
+# ---------------------------------------------------------------------------------
+
+
+def poses_bar_figure(results, model_name: str = "", muscle_name: str = "piriformis") -> Figure:
+    """Length change at each named pose, longest first.
+
+    Parameters
+    ----------
+    results : sequence of PoseResult
+        From :func:`hipmodel.stretch.pose_table`.
+    """
+    rows = sorted(results, key=lambda r: r.change_mm)
+    n = len(rows)
+    caption = ("Each bar: the muscle's length at that position minus its length standing, in the straight-line "
+               "model. Hatching says where the angles come from; hatched bars use angles we chose because the "
+               "sources describe the movement but give no numbers, or angles not yet verified.")
+    fig, main, foot = _with_footer(9.0, 1.2 + 0.45 * n, 0.75 + 0.15 * len(textwrap.wrap(caption, 130)))
+    ax = main.subplots()
+    y = np.arange(n)
+    for yi, r in zip(y, rows):
+        colour = CATEGORY_COLOURS.get(r.pose.category, "#777777")
+        hatch = {"CHOSEN": "//", "PARTLY CHOSEN": "..", "UNVERIFIED": "xx"}.get(r.pose.flag, "")
+        ax.barh(yi, r.change_mm, color=colour, edgecolor="black", hatch=hatch, lw=0.6, height=0.65, zorder=3)
+        ax.annotate(f"{r.change_mm:+.1f} mm ({r.change_pct:+.0f}%)", (r.change_mm, yi),
+                    xytext=(4 if r.change_mm >= 0 else -4, 0), textcoords="offset points", va="center",
+                    ha="left" if r.change_mm >= 0 else "right", fontsize=8)
+    ax.set_yticks(y, [f"{r.pose.name}\n{r.pose.angles_text()}" for r in rows], fontsize=7.5)
+    ax.axvline(0, color="k", lw=0.8)
+    ax.set_xlabel(f"{muscle_name} length change against standing (mm)")
+    ax.grid(axis="x", alpha=0.3, zorder=0)
+    ax.margins(x=0.22)
+    ax.set_title(f"How much each position lengthens the {muscle_name}" + (f"\n{model_name}" if model_name else ""),
+                 fontsize=10)
+    cats = sorted({r.pose.category for r in rows})
+    handles = [Patch(color=CATEGORY_COLOURS.get(c, "#777777"), label=CATEGORY_WORDS.get(c, c)) for c in cats]
+    flags = sorted({r.pose.flag for r in rows})
+    words = {"VERIFIED": "angles from the source", "PARTLY CHOSEN": "some angles chosen by us",
+             "CHOSEN": "angles typical, chosen by us", "UNVERIFIED": "angles unverified"}
+    handles += [Patch(fc="white", ec="black", hatch={"CHOSEN": "//", "PARTLY CHOSEN": "..", "UNVERIFIED": "xx"}
+                      .get(f, ""), label=words[f]) for f in flags]
+    foot.legend(handles=handles, loc="upper center", ncol=4, fontsize=7.5, frameon=False)
+    foot.text(0.01, 0.02, textwrap.fill(caption, 130), fontsize=7.5, va="bottom", ha="left", color="#333333")
+    return fig
+
+
+# ---------------------------------------------------------------------------------
+# Figures for answers
+# ---------------------------------------------------------------------------------
+
+
+def _many_muscles_figure(model: Model, muscle_ids, flex) -> Figure:
+    fig = Figure(figsize=(9.0, 5.6), layout="constrained")
+    ax = fig.subplots()
+    styles = ("-", "--", "-.", ":")
+    lim = 5.0
+    others = [m for m in muscle_ids if model.muscle(m).id != "piriformis"]
+    ordered = others + [m for m in muscle_ids if model.muscle(m).id == "piriformis"]
+    for i, mid in enumerate(ordered):
+        mu = model.muscle(mid)
+        r = curves(model, mu, flex).rotation_moment_arm_mm
+        lim = max(lim, float(np.max(np.abs(r))))
+        if mu.id == "piriformis":  # the one the reader asked about: black, thick, on top
+            colour, ls, lw, z = "#000000", "-", 3.4, 4
+        else:
+            colour, ls, lw, z = OKABE_ITO[i % 6], styles[(i // 6) % 4], 1.6, 3
+        ax.plot(flex, r, color=colour, ls=ls, lw=lw, label=mu.name, zorder=z)
+        for s in sign_change_angles(model, mu, 0.0, 0.0, start_deg=float(flex[0]), stop_deg=float(flex[-1])):
+            ax.plot(s.flexion_deg, 0, "o", ms=6, mfc="white", mec=colour, mew=2, zorder=5)
+    lim *= 1.1
+    ax.axhspan(0, lim, color=INTERNAL_COLOUR, alpha=0.07, lw=0)
+    ax.axhspan(-lim, 0, color=EXTERNAL_COLOUR, alpha=0.07, lw=0)
+    ax.text(0.01, 0.98, "internal rotator", transform=ax.transAxes, va="top", color=INTERNAL_COLOUR, fontweight="bold")
+    ax.text(0.01, 0.02, "external rotator", transform=ax.transAxes, va="bottom", color=EXTERNAL_COLOUR,
+            fontweight="bold")
+    ax.axhline(0, color="k", lw=0.8)
+    ax.set_ylim(-lim, lim)
+    ax.set_xlim(flex[0], flex[-1])
+    ax.set_xlabel("hip flexion (deg)")
+    ax.set_ylabel("rotation moment arm (mm)\n+ internal / \u2212 external")
+    ax.grid(alpha=0.3)
+    ax.set_title(f"Rotation lever arm of each muscle part against hip flexion ({_model_name(model)})", fontsize=10)
+    fig.legend(loc="outside right center", fontsize=7.5, frameon=False)
+    caption = ("Each line is one muscle part (thick: piriformis). Where a line crosses zero (open circle) the muscle "
+               "switches from turning the thigh out to turning it in. Neutral adduction and rotation.")
+    _caption(fig, caption, 120)
+    _reserve(fig, caption, 120, 0.035)
+    return fig
+
+
+def _moment_arm_answer_figure(model: Model, params: dict) -> Figure:
+    flex = np.linspace(0.0, 120.0, 241)
+    ids = [m for m in params.get("muscles", ["piriformis"])]
+    if len(ids) > 3:
+        return _many_muscles_figure(model, ids, flex)
+    series, switches = {}, {}
+    for mid in ids:
+        mu = model.muscle(mid)
+        c = curves(model, mu, flex)
+        series[mu.name] = {"rotation_moment_arm_mm": c.rotation_moment_arm_mm,
+                           "adduction_moment_arm_mm": c.adduction_moment_arm_mm, "length_mm": c.length_mm}
+        switches[mu.name] = [s.flexion_deg for s in sign_change_angles(model, mu, 0.0, 0.0, 0.0, 120.0)]
+    fig = _figs.moment_arm_figure(flex, series, current_flexion=params.get("current_flexion"), switches=switches,
+                                  show_adduction=bool(params.get("show_adduction")),
+                                  title=f"Rotation lever arm against hip flexion ({_model_name(model)})")
+    caption = ("Top: the rotation lever arm (above zero the muscle turns the thigh in, below zero out); the diamond "
+               "marks the switch. " + ("Bottom: the adduction lever arm (below zero: an abductor, pulling the knee "
+                                       "away from the midline). " if params.get("show_adduction") else "")
+               + "Neutral adduction and rotation; straight-line model of published geometry.")
+    _caption(fig, caption, 120)
+    _reserve(fig, caption, 120, 0.03)
+    return fig
+
+
+def _switch_context_answer_figure(model: Model) -> Figure:
+    import json
+
+    from .model import ModelDataError, available_model_ids
+    from .questions import SWITCH_LITERATURE_FILE
+
+    rows = []
+    for mid in available_model_ids():
+        try:
+            m = load_model(mid)
+        except (ModelDataError, KeyError):
+            continue
+        s = [x.flexion_deg for x in sign_change_angles(m, m.muscle("piriformis"))
+             if x.direction == "external to internal"]
+        rows.append((m.name.split(" (")[0], s[0] if s else None, m.approximate_frame_alignment))
+    try:
+        lit = json.loads(Path(SWITCH_LITERATURE_FILE).read_text(encoding="utf-8"))["entries"]
+    except (OSError, ValueError, KeyError):
+        lit = []
+    add = np.arange(-30.0, 30.1, 2.5)
+    rot = np.arange(-45.0, 45.1, 2.5)
+    smap = switch_angle_map(model, model.muscle("piriformis"), add, rot)
+    fig = _figs.switch_context_figure(rows, lit, add, rot, smap, current=None, model_name=model.name.split(" (")[0])
+    fig.set_size_inches(12.5, 5.4)
+    caption = ("Left: the flexion at which the piriformis turns from external to internal rotator in each bundled "
+               "geometry (dots, neutral adduction and rotation) beside published measurements and rules of thumb. "
+               "Right: in the selected geometry, how that angle moves when the thigh is turned (across) or the knee "
+               "moved sideways (up and down); the centre of the map is neutral.")
+    _caption(fig, caption, 150)
+    _reserve(fig, caption, 150, 0.03)
+    return fig
+
+
+def _nerve_answer_figure() -> Figure | None:
+    try:  # the teammates' prevalence figure, if their module is installed and its data load
+        from .nerve_figures import prevalence_figure_from_data
+
+        return prevalence_figure_from_data()
+    except Exception:
+        pass
+    s = nerve_variant_summary()
+    if s is None:
+        return None
+    rows = s["any_variant"]
+    fig = Figure(figsize=(8.0, 1.8 + 0.45 * len(rows)), layout="constrained")
+    ax = fig.subplots()
+    y = np.arange(len(rows))
+    ax.barh(y, [p for _, p, _, _ in rows], color=OKABE_ITO[2], height=0.6, zorder=3)
+    ax.set_yticks(y, [f"{lab}" + (f" (n = {n} {u})" if n else "") for lab, _, n, u in rows], fontsize=8)
+    for yi, (_, p, _, _) in zip(y, rows):
+        ax.annotate(f"{p:g}%", (p, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
+    ax.set_xlabel("share of limbs with any variant of the sciatic nerve's course (%)")
+    ax.set_xlim(0, 100)
+    ax.grid(axis="x", alpha=0.3, zorder=0)
+    ax.set_title("How often the sciatic nerve does not take the usual course below the piriformis", fontsize=10)
+    caption = "Each bar is one study's reported share of limbs with a variant; from data/sciatic_variants.json."
+    _caption(fig, caption)
+    _reserve(fig, caption, 130, 0.05)
+    return fig
+
+
+def answer_figure(ans: Answer, model: Model | None = None) -> Figure | None:
+    """The figure an answer names (``ans.figure.kind``), built for its model; None for 'none'.
+
+    Parameters
+    ----------
+    ans : Answer
+    model : Model, optional
+        The model the answer was built with; default: the bundled model ``ans.model_id``.
+    """
+    kind, p = ans.figure.kind, dict(ans.figure.params)
+    if kind == "none":
+        return None
+    model = model or load_model(ans.model_id)
+    mu = model.muscle(ans.muscle_id)
+    if kind == "moment_arm_curve":
+        return _moment_arm_answer_figure(model, p)
+    if kind == "length_map":
+        ids = p.get("pose_ids")
+        poses = load_poses() if ids is None else tuple(x for x in load_poses() if x.id in ids)
+        if ids is None:
+            poses = tuple(x for x in poses if x.category in ("stretch", "cadaver", "everyday", "test"))
+        cur = p.get("current")
+        return length_map_figure_for(model, mu, float(p.get("adduction_deg", 0.0)), poses,
+                                     tuple(cur) if cur else None)
+    if kind == "figure4_steps":
+        steps = figure4_steps(model, mu, p.get("flexion", 100.0), p.get("adduction", 20.0), p.get("rotation", -45.0))
+        return figure4_steps_figure(steps, model, mu.id)
+    if kind == "poses_bar":
+        cats = p.get("categories")
+        poses = tuple(x for x in load_poses() if cats is None or x.category in cats)
+        return poses_bar_figure(pose_table(model, mu, poses), _model_name(model), mu.name.lower())
+    if kind == "switch_context":
+        return _switch_context_answer_figure(model)
+    if kind == "nerve_variants":
+        return _nerve_answer_figure()
+    if kind == "anatomy":
+        f = _figs.anatomy_figure(model, p.get("muscles", [mu.id]), p.get("flexion", 0.0), p.get("adduction", 0.0),
+                                 p.get("rotation", 0.0))
+        return f
+    raise ValueError(f"unknown figure kind {kind!r}")
+
+
+_CAPTIONS = {
+    "moment_arm_curve": "The rotation lever arm against hip flexion, with the switch marked",
+    "length_map": "Length change over hip flexion and rotation, with the switch line and the named poses",
+    "figure4_steps": "The figure-4 stretch step by step: length and lever arm at each step",
+    "poses_bar": "How much each named position lengthens the piriformis",
+    "switch_context": "Where the switch falls: the models beside the literature, and how the pose moves it",
+    "nerve_variants": "How often the sciatic nerve takes another course, study by study",
+    "anatomy": "The hip at the pose, with the muscle's lever about the thigh's long axis",
+}
+
+
+def answer_figure_caption(ans: Answer) -> str:
+    """A one-line caption for the answer's figure (for Markdown and the app)."""
+    if ans.figure.kind not in _CAPTIONS:
+        return ""
+    return f"{_CAPTIONS[ans.figure.kind]}; model: {ans.model_name.split(' (')[0]}"
+
+
+def figure_png(fig: Figure, dpi: int = 150) -> bytes:
+    """Render a Figure to PNG bytes."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
+
+
+def export_answer(ans: Answer, out_dir, model: Model | None = None, dpi: int = 150) -> tuple[Path, Path | None]:
+    """Write ``<question_id>.md`` and its figure ``<question_id>.png`` side by side.
+
+    Returns
+    -------
+    (markdown path, PNG path or None if the answer has no figure)
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    fig = answer_figure(ans, model)
+    png = None
+    if fig is not None:
+        png = out / f"{ans.question_id}.png"
+        png.write_bytes(figure_png(fig, dpi))
+    md = out / f"{ans.question_id}.md"
+    md.write_text(answer_markdown(ans, png.name if png else None, answer_figure_caption(ans) if png else None),
+                  encoding="utf-8")
+    return md, png
