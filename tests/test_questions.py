@@ -363,3 +363,78 @@ def test_markdown_has_question_text_numbers_figure_and_sources(gait):
     assert gait.citation() in md
     oos = Q.answer_markdown(Q.answer("reader_achilles", gait))
     assert "not medical advice" in oos
+
+
+# ---------------------------------------------------------------------------------
+# Export and the answer command
+# ---------------------------------------------------------------------------------
+
+
+def test_export_writes_markdown_with_its_png_beside_it(tmp_path, rajagopal):
+    from hipmodel.stretch_figures import export_answer
+
+    a = Q.ask("why does the figure-4 stretch work", rajagopal)
+    md, png = export_answer(a, tmp_path / "out", rajagopal)
+    assert md.parent == png.parent == tmp_path / "out"
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    text = md.read_text(encoding="utf-8")
+    assert f"![" in text and f"]({png.name})" in text
+    assert f"{a.numbers['total_change_mm']:+.1f} mm" in text
+    assert rajagopal.citation() in text
+    md2, png2 = export_answer(Q.answer(Q.OUT_OF_SCOPE_ID, rajagopal), tmp_path / "out", rajagopal)
+    assert png2 is None and "![" not in md2.read_text(encoding="utf-8")
+
+
+def run_cli(argv, capsys):
+    from hipmodel.cli import main
+
+    rc = main(argv)
+    cap = capsys.readouterr()
+    return rc, cap.out, cap.err
+
+
+def test_cli_answer_prints_the_best_match_with_its_numbers(capsys):
+    rc, out, err = run_cli(["answer", "why does the figure-4 stretch work"], capsys)
+    assert rc == 0 and not err
+    a = Q.answer("why_figure4", load_model("gait2392"))
+    assert out.startswith("Q: Why does the figure-4 stretch work?")
+    assert f"{a.numbers['total_change_mm']:+.1f} mm" in out and "Sources:" in out
+
+
+def test_cli_answer_out_dir_and_other_model(tmp_path, capsys):
+    rc, out, _ = run_cli(["answer", "is", "the", "piriformis", "an", "abductor", "--model", "rajagopal2016",
+                          "--out", str(tmp_path / "ans")], capsys)
+    assert rc == 0
+    assert (tmp_path / "ans" / "abductor.md").is_file() and (tmp_path / "ans" / "abductor.png").is_file()
+    a = Q.answer("abductor", load_model("rajagopal2016"))
+    assert f"{a.numbers['abd_ma_standing_mm']:.1f} mm" in out
+
+
+def test_cli_answer_out_of_scope_is_honest_and_exit_0(capsys):
+    rc, out, _ = run_cli(["answer", "what medication should I take for my sciatica"], capsys)
+    assert rc == 0 and "not medical advice" in out and "physiotherapist or a doctor" in out
+
+
+@pytest.mark.parametrize("argv,msg", [
+    (["answer"], "ask a question"),
+    (["answer", "--id", "nope"], "unknown question 'nope'"),
+    (["answer", "why", "--id", "abductor"], "not both"),
+    (["answer", "why", "--model", "nope"], "unknown model"),
+])
+def test_cli_answer_errors_exit_2(argv, msg, capsys):
+    rc, out, err = run_cli(argv, capsys)
+    assert rc == 2 and msg in err and err.count("\n") == 1
+
+
+def test_cli_answer_out_that_is_a_file_exits_2(tmp_path, capsys):
+    f = tmp_path / "file.txt"
+    f.write_text("x")
+    rc, _, err = run_cli(["answer", "why does the figure-4 stretch work", "--out", str(f)], capsys)
+    assert rc == 2 and "is a file" in err
+    rc, _, err = run_cli(["answer", "why", "--out", str(tmp_path / "no" / "such" / "dir")], capsys)
+    assert rc == 2 and "does not exist" in err
+
+
+def test_cli_answer_list(capsys):
+    rc, out, _ = run_cli(["answer", "--list"], capsys)
+    assert rc == 0 and all(q in out for q in Q.question_ids())

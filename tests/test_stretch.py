@@ -299,3 +299,146 @@ def test_figure4_steps_below_the_switch_say_the_opposite(gait):
     assert "out to the side" in steps[3].sentence
     with pytest.raises(ValueError, match="flexion"):
         S.figure4_steps(gait, piri(gait), flexion_deg=float("nan"))
+
+
+# ---------------------------------------------------------------------------------
+# Figures (Figure objects, never pyplot) and the stretch command
+# ---------------------------------------------------------------------------------
+
+
+def test_core_modules_do_not_import_matplotlib():
+    import subprocess
+    import sys
+
+    code = ("import sys, hipmodel.stretch, hipmodel.questions, hipmodel.stretch_cli; "
+            "sys.exit(1 if any(m.startswith('matplotlib') for m in sys.modules) else 0)")
+    assert subprocess.run([sys.executable, "-c", code], cwd=S.DATA_DIR.parent).returncode == 0
+
+
+def test_stretch_figures_never_use_pyplot():
+    from pathlib import Path
+
+    import hipmodel.stretch_figures as SF
+
+    src = Path(SF.__file__).read_text(encoding="utf-8")
+    assert "import matplotlib.pyplot" not in src and "from matplotlib import pyplot" not in src
+    assert "plt." not in src
+
+
+def _texts(fig):
+    """Every text on the figure: figure-level, subfigure-level and inside axes."""
+    out = [t.get_text() for t in fig.texts]
+    for sub in getattr(fig, "subfigs", []):
+        out += _texts(sub)
+    if not getattr(fig, "_parent", None):  # the top figure: add the axes' own texts once
+        out += [t.get_text() for ax in fig.axes for t in ax.texts]
+    return out
+
+
+def _axes(fig):
+    return list(fig.axes)
+
+
+def test_length_map_figure_marks_poses_switch_line_and_current_pose(gait):
+    from matplotlib.figure import Figure
+
+    import hipmodel.stretch_figures as SF
+
+    fig = SF.length_map_figure_for(gait, piri(gait), 0.0, S.load_poses(), current=(100.0, 0.0, -45.0))
+    assert isinstance(fig, Figure)
+    ax = _axes(fig)[0]
+    assert ax.get_xlabel() == "hip flexion (deg)" and "rotation (deg)" in ax.get_ylabel()
+    texts = " ".join(_texts(fig))
+    assert "Colour:" in texts and "dashed line" in texts  # the caption
+    assert "Supine figure-4 stretch" in texts and "+23.8 mm" in texts  # the pose list with its own change
+    labels = [h.get_label() for h in fig.subfigs[1].legends[0].legend_handles]
+    assert any("switch line" in s for s in labels) and any("current pose" in s for s in labels)
+    # every axis with data has a label with units
+    cb = [a for a in _axes(fig) if "length change" in a.get_ylabel()]
+    assert cb and "(mm)" in cb[0].get_ylabel()
+    assert SF.figure_png(fig)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_figure4_steps_figure_has_a_view_per_step_and_both_bar_charts(rajagopal):
+    import hipmodel.stretch_figures as SF
+
+    steps = S.figure4_steps(rajagopal, piri(rajagopal))
+    fig = SF.figure4_steps_figure(steps, rajagopal)
+    titles = [a.get_title() for a in _axes(fig)]
+    for st in steps:
+        assert any(t.startswith(f"{st.number}. ") for t in titles)
+    ylabels = " ".join(a.get_ylabel() for a in _axes(fig))
+    assert "length change against standing (mm)" in ylabels and "rotation moment arm (mm)" in ylabels
+    texts = " ".join(_texts(fig))
+    for st in steps:
+        assert st.sentence.split(".")[0] in texts.replace("\n", " ").replace("    ", " ")
+    assert "Top:" in texts  # caption
+
+
+def test_poses_bar_figure_and_every_answer_figure(gait):
+    import hipmodel.questions as Q
+    import hipmodel.stretch_figures as SF
+
+    fig = SF.poses_bar_figure(S.pose_table(gait, piri(gait)), gait.name)
+    assert "(mm)" in _axes(fig)[0].get_xlabel()
+    kinds = set()
+    for qid in Q.question_ids():
+        a = Q.answer(qid, gait)
+        f = SF.answer_figure(a, gait)
+        assert f is not None, qid
+        kinds.add(a.figure.kind)
+        assert SF.answer_figure_caption(a)
+    assert {"length_map", "figure4_steps", "poses_bar", "moment_arm_curve", "switch_context"} <= kinds
+    assert SF.answer_figure(Q.answer(Q.OUT_OF_SCOPE_ID, gait)) is None
+
+
+def run_cli(argv, capsys):
+    from hipmodel.cli import main
+
+    rc = main(argv)
+    cap = capsys.readouterr()
+    return rc, cap.out, cap.err
+
+
+def test_cli_stretch_pose(capsys):
+    rc, out, err = run_cli(["stretch", "--pose", "figure4"], capsys)
+    assert rc == 0 and not err
+    g = load_model("gait2392")
+    lc = S.length_change(g, piri(g), *S.find_pose("figure4").angles)
+    assert f"{float(lc.change_mm):+.1f} mm" in out
+    assert f"{float(lc.rotation_moment_arm_mm):.1f} mm" in out and "internal rotator" in out
+    assert "CHOSEN" in out and "how:" in out
+
+
+def test_cli_stretch_unknown_pose_lists_closest_and_exits_2(capsys):
+    rc, out, err = run_cli(["stretch", "--pose", "figure5"], capsys)
+    assert rc == 2 and not out
+    assert "unknown pose 'figure5'; closest: figure4" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("argv,msg", [
+    (["stretch"], "give --pose"),
+    (["stretch", "--flexion", "400"], "outside the allowed range"),
+    (["stretch", "--pose", "figure4", "--flexion", "90"], "not both"),
+    (["stretch", "--pose", "figure4", "--list"], "not allowed with"),
+    (["stretch", "--muscle", "bicep", "--pose", "figure4"], "unknown muscle"),
+    (["stretch", "--model", "nope", "--list"], "unknown model"),
+    (["stretch", "--longest", "--flexion-range", "100", "10"], "flexion range: high"),
+])
+def test_cli_stretch_errors_are_one_line_exit_2(argv, msg, capsys):
+    rc, out, err = run_cli(argv, capsys)
+    assert rc == 2 and msg in err and err.count("\n") == 1
+
+
+def test_cli_stretch_list_longest_steps_and_angles(capsys):
+    rc, out, _ = run_cli(["stretch", "--list", "--model", "rajagopal2016"], capsys)
+    assert rc == 0 and all(p.id in out for p in S.load_poses())
+    rc, out, _ = run_cli(["stretch", "--longest"], capsys)
+    g = load_model("gait2392")
+    best = S.longest_length(g, piri(g))
+    assert rc == 0 and f"{best.change_mm:+.1f} mm" in out and "adduction max" in out
+    rc, out, _ = run_cli(["stretch", "--steps"], capsys)
+    assert rc == 0 and out.count("\n") >= 4 and "opposite shoulder" in out
+    rc, out, _ = run_cli(["stretch", "--flexion", "30", "--rotation", "20"], capsys)
+    lc = S.length_change(g, piri(g), 30.0, 0.0, 20.0)
+    assert rc == 0 and f"{float(lc.change_mm):+.1f} mm" in out and "internal rotation lengthens it" in out
