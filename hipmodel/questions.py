@@ -627,17 +627,24 @@ def _a_knee_across(model: Model, n: _Numbers):
     A = CONTEXT_ADDUCTION
     lc = length_change(model, mu, F, [-A, 0.0, A], R)
     am = float(-curves(model, mu, F, 0.0, R).adduction_moment_arm_mm)
-    text = (f"Because the piriformis is an abductor even with the hip bent: it runs from the sacrum to the top of "
-            f"the thigh bone behind the joint, so moving the knee across the body pulls its ends apart. In the "
-            f"{model.name} geometry, with the hip bent to {n('flexion_deg', F, 'deg', '.0f')}° and the thigh turned out "
-            f"{n('ext_rot_deg', -R, 'deg', '.0f')}° (a figure-4), the muscle is:\n\n"
+    if am > 0:
+        why = ("Because the piriformis is an abductor even with the hip bent: it runs from the sacrum to the top of "
+               "the thigh bone behind the joint, so moving the knee across the body pulls its ends apart.")
+    else:
+        why = (f"In the {model.name} geometry the piriformis is not an abductor in this position, so moving the knee "
+               "across does not pull its ends apart; the numbers show what it does instead.")
+    text = (why + f" In the {model.name} geometry, with the hip bent to {n('flexion_deg', F, 'deg', '.0f')}° and the "
+            f"thigh turned out {n('ext_rot_deg', -R, 'deg', '.0f')}° (a figure-4), the muscle is:\n\n"
             f"- {n('change_knee_out_mm', lc.change_mm[0], sign=True)} mm against standing with the knee dropped "
             f"{n('knee_angle_deg', A, 'deg', '.0f')}° out,\n"
             f"- {n('change_neutral_mm', lc.change_mm[1], sign=True)} mm with the knee straight over the hip,\n"
             f"- {n('change_knee_across_mm', lc.change_mm[2], sign=True)} mm with the knee pulled "
             f"{n('knee_angle_deg', A, 'deg', '.0f')}° across.\n\n"
-            f"Its abduction lever arm there is {n('abd_ma_mm', am)} mm. So in a figure-4, pulling the knee towards the "
-            "opposite shoulder adds to the stretch, and letting the knee fall out to the side takes some away.")
+            f"Its abduction lever arm there is {n('abd_ma_mm', am)} mm"
+            + (" (negative: it adducts here)." if am < 0 else ".")
+            + (" So in a figure-4, pulling the knee towards the opposite shoulder adds to the stretch, and letting the "
+               "knee fall out to the side takes some away." if lc.change_mm[2] > lc.change_mm[1] > lc.change_mm[0]
+               else " In this geometry the knee's sideways position does not simply add to the stretch."))
     return text, FigureSpec("figure4_steps", {"flexion": F, "adduction": A, "rotation": R}), ()
 
 
@@ -650,17 +657,22 @@ def _a_cadaver(model: Model, n: _Numbers):
     best = longest_length(model, mu, *BOX)
     va = find_pose("vaarbakken_max")
     v = next(x for x in pose_table(model, mu, (va,)))
-    text = (f"Partly. McGovern and colleagues measured length changes with strings fixed to cadaver hips in "
-            f"the positions below. The {model.name} geometry gives, against standing:\n\n" + "\n".join(lines) + "\n\n"
-            f"In the cadavers the adduction position at a right angle of flexion gave the largest piriformis change; "
-            f"in the model the largest of the four is {ranked[0].pose.name}. Both agree that bending the hip and "
-            "bringing the knee across stretch the muscle; they disagree on details, and the model's own ranking "
-            "depends on angles the paper does not give.\n\n"
-            f"Vaarbakken and colleagues found the piriformis longest at {va.angles_text()} (rotation not given; we assume neutral). The model "
-            f"gives {n('vaarbakken_change_mm', v.change_mm, sign=True)} mm there, but searching the usual joint range it "
-            f"keeps lengthening to the edge of the range ({_pose_words(n, 'best', *best.angles)}, "
-            f"{n('best_change_mm', best.change_mm, sign=True)} mm): a straight-line model has no joint capsule, "
-            "other muscles or bone contact to stop it, so it overestimates how far the end of range goes.")
+    agree = ranked[0].pose.id == "mcgovern3"
+    text = (f"{'Largely' if agree else 'Partly'}. McGovern and colleagues measured length changes with strings fixed "
+            f"to cadaver hips in the positions below. The {model.name} geometry gives, against standing:\n\n"
+            + "\n".join(lines) + "\n\n"
+            "In the cadavers the adduction position at a right angle of flexion gave the largest piriformis change; "
+            + ("the model agrees. " if agree else
+               f"in the model the largest of the four is {ranked[0].pose.name}, so they disagree on the order. ")
+            + "Both say that bending the hip and bringing the knee across stretch the muscle; the model's own "
+            "ranking depends on angles the paper does not give.\n\n"
+            f"Vaarbakken and colleagues found the piriformis longest at {va.angles_text()} (no rotation given; we "
+            f"assume neutral). The model gives {n('vaarbakken_change_mm', v.change_mm, sign=True)} mm there; its own "
+            f"longest pose in the usual joint range is {_pose_words(n, 'best', *best.angles)}, "
+            f"{n('best_change_mm', best.change_mm, sign=True)} mm"
+            + (", on the edge of that range" if best.at_limits else "")
+            + ". A straight-line model has no joint capsule, other muscles or bone contact to stop the hip, so it "
+            "cannot say where a real hip's range ends.")
     srcs = tuple(dict.fromkeys(r.pose.source_citation for r in table)) + (va.source_citation,)
     return text, FigureSpec("poses_bar", {"categories": ["cadaver"]}), srcs
 

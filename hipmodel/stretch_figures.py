@@ -376,6 +376,13 @@ def figure4_steps_figure(steps, model: Model, muscle_id: str = "piriformis",
                "much longer the muscle is than standing. Bottom right: its rotation lever arm; once the hip is bent "
                "past the switch, it becomes an internal rotator, so turning the thigh out (the crossed ankle) "
                "stretches it. Straight-line model of published geometry.")
+    try:  # say so when the bone sketch is borrowed from another model
+        from .anatomy import anatomy_scene
+
+        notes = anatomy_scene(model, [mu.id], 0.0, 0.0, 0.0).notes
+        caption += "".join(f" {n[0].upper()}{n[1:]}." for n in notes)
+    except Exception:
+        pass
     _caption(fig, caption, 190, 7.8)
     _reserve(fig, caption, 190, 0.02)
     return fig

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hipmodel import questions as Q
 from hipmodel.mechanics import curves
@@ -438,3 +440,12 @@ def test_cli_answer_out_that_is_a_file_exits_2(tmp_path, capsys):
 def test_cli_answer_list(capsys):
     rc, out, _ = run_cli(["answer", "--list"], capsys)
     assert rc == 0 and all(q in out for q in Q.question_ids())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_find_question_never_fails_on_any_text(text):
+    m = Q.find_question(text)
+    assert m.question_id in set(Q.question_ids()) | {Q.OUT_OF_SCOPE_ID, Q.NO_MATCH_ID}
+    assert 0.0 <= m.confidence <= 1.0
+    assert m.out_of_scope == (m.question_id == Q.OUT_OF_SCOPE_ID or Q._BY_ID[m.question_id].out_of_scope)
