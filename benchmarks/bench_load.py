@@ -1,0 +1,269 @@
+"""Many students at once: slider-to-readout latency and reruns per second of one server.
+
+N real browser sessions (headless chromium; one browser, one context each, so each is its own
+Streamlit session with its own cookies) open the explorer at different flexions and move the
+flexion slider with the keyboard, all at the same time, each waiting for its readout before the
+next key press (no think time: the worst case of a class all dragging at once). The latency is
+measured in the page: from the keydown event to the moment the "rotation moment arm" metric
+shows the value the model gives for the new angle (a MutationObserver; performance.now()).
+
+Prints, per N: p50 / p95 / max latency, the reruns per second the server sustained (moves
+completed / wall time), and, when this script started the server, its CPU time per rerun.
+
+    python benchmarks/bench_load.py                       # starts its own `streamlit run app.py`
+    python benchmarks/bench_load.py --sessions 1,5,20 --moves 20
+    python benchmarks/bench_load.py --server http://127.0.0.1:8500   # e.g. scripts/serve_many.sh 4
+    python benchmarks/bench_load.py --vary-rotation       # each student at a different hip rotation
+
+The browsers run on the same machine as the server, so with few CPUs they take CPU from it:
+the figures are an upper bound on what a server alone would show.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+import hipmodel as hm  # noqa: E402
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync"]
+WARMUP_MOVES = 2  # per session, not counted: the first moves fill the caches for its pose
+
+# Installed in every page: keydown starts the clock (once per measurement); t1 is when the
+# moment-arm metric first shows the wanted text, t2 when the whole rerun has finished (Streamlit's
+# script state back to notRunning, after it was seen running: pictures and the other tab included).
+PROBE_JS = """() => {
+    const read = () => {
+        const box = [...document.querySelectorAll('[data-testid=stMetric]')]
+            .find(e => e.innerText.includes('rotation moment arm'));
+        const v = box && box.querySelector('[data-testid=stMetricValue]');
+        return v ? v.innerText.trim() : null;
+    };
+    const state = () => document.querySelector('[data-testid=stApp]').getAttribute('data-test-script-state');
+    const h = window.__hm = {t0: null, t1: null, t2: null, ran: false, want: null, read};
+    document.addEventListener('keydown', () => { if (h.t0 === null) h.t0 = performance.now(); }, true);
+    new MutationObserver(() => {
+        if (h.want === null || h.t0 === null) return;
+        const now = performance.now(), s = state();
+        if (s === 'running' || s === 'rerunRequested') h.ran = true;
+        if (h.t1 === null && read() === h.want) h.t1 = now;
+        if (h.t1 !== null && h.t2 === null && h.ran && s === 'notRunning') h.t2 = now;
+    }).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true,
+                               attributeFilter: ['data-test-script-state']});
+}"""
+
+
+def readout(flexion: float, rotation: float) -> str:
+    model = hm.load_model("gait2392")
+    value = float(hm.curves(model, model.muscle("piriformis"), flexion, 0.0, rotation).rotation_moment_arm_mm)
+    return f"{value:+.1f} mm"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(options: list[str] = ()) -> tuple[subprocess.Popen, str]:
+    """`streamlit run app.py` on a free port; ``options`` are extra "name=value" config options."""
+    port = free_port()
+    extra = [arg for opt in options for arg in (f"--{opt.split('=', 1)[0]}", opt.split("=", 1)[1])]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none", *extra],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    wait_healthy(url)
+    return proc, url
+
+
+def wait_healthy(url: str, timeout: float = 90.0) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"{url} did not answer /_stcore/health")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process, seconds (all its threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Student:
+    def __init__(self, index: int, n: int, vary_rotation: bool):
+        self.index = index
+        self.flexion = -10.0 + 0.5 * ((index * 37) % 240)  # spread over -10..110
+        self.rotation = -30.0 + 5.0 * (index % 13) if vary_rotation else 0.0
+        self.direction = 1
+        self.latencies_ms: list[float] = []  # key press -> readout shows the new value
+        self.done_ms: list[float] = []  # key press -> the whole rerun has finished
+
+
+
+async def open_student(browser, url: str, s: Student):
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = await context.new_page()
+    await page.goto(f"{url}/?flexion={s.flexion:g}&rotation={s.rotation:g}", timeout=180_000)
+    await page.evaluate(PROBE_JS)
+    want = readout(s.flexion, s.rotation)
+    await page.wait_for_function(f"window.__hm.read() === '{want}'", timeout=180_000)
+    thumb = page.locator("[data-testid=stSlider]", has_text="Hip flexion").get_by_role("slider")
+    await thumb.focus()
+    return context, page, thumb
+
+
+async def move(page, thumb, s: Student) -> float:
+    """One slider move whose readout differs from the current one; (readout, whole rerun) latency in ms."""
+    current = readout(s.flexion, s.rotation)
+    keys, target = 0, s.flexion
+    while True:  # a 0.5 deg step can leave the 0.1 mm readout unchanged: then press on
+        keys += 1
+        target = s.flexion + 0.5 * s.direction * keys
+        if not -20.0 <= target <= 120.0:
+            s.direction = -s.direction
+            keys, target = 0, s.flexion
+            continue
+        if readout(target, s.rotation) != current:
+            break
+    want = readout(target, s.rotation)
+    await page.evaluate(f"() => {{ const h = window.__hm; h.t0 = h.t1 = h.t2 = null; h.ran = false; h.want = '{want}'; }}")
+    key = "ArrowRight" if s.direction > 0 else "ArrowLeft"
+    for _ in range(keys):
+        await thumb.press(key)
+    await page.wait_for_function("window.__hm.t2 !== null", timeout=180_000, polling=20)
+    s.flexion = target
+    return await page.evaluate("[window.__hm.t1 - window.__hm.t0, window.__hm.t2 - window.__hm.t0]")
+
+
+async def run_level(browser, url: str, n: int, moves: int, vary_rotation: bool, server_pid: int | None) -> dict:
+    students = [Student(i, n, vary_rotation) for i in range(n)]
+    opened = await asyncio.gather(*(open_student(browser, url, s) for s in students))
+    for (_, page, thumb), s in zip(opened, students):  # warm-up, one session at a time
+        for _ in range(WARMUP_MOVES):
+            await move(page, thumb, s)
+    cpu0 = cpu_seconds(server_pid) if server_pid else None
+    t0 = time.perf_counter()
+
+    async def drive(page, thumb, s: Student):
+        for _ in range(moves):
+            readout_ms, done_ms = await move(page, thumb, s)
+            s.latencies_ms.append(readout_ms)
+            s.done_ms.append(done_ms)
+
+    await asyncio.gather(*(drive(page, thumb, s) for (_, page, thumb), s in zip(opened, students)))
+    wall = time.perf_counter() - t0
+    cpu = cpu_seconds(server_pid) - cpu0 if server_pid else None
+    for context, _, _ in opened:
+        await context.close()
+    lat = sorted(x for s in students for x in s.latencies_ms)
+    whole = sorted(x for s in students for x in s.done_ms)
+    done = len(lat)
+    p95 = min(done - 1, int(round(0.95 * (done - 1))))
+    return {"n": n, "moves": done, "p50": statistics.median(lat), "p95": lat[p95], "max": lat[-1],
+            "done_p50": statistics.median(whole), "done_p95": whole[p95], "rps": done / wall, "cpu_ms": 1000 * cpu / done if cpu is not None else None,
+            "cpu_share": cpu / wall if cpu is not None else None}
+
+
+async def main_async(args, url: str, server_pid: int | None) -> list[dict]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
+        try:
+            out = []
+            for n in args.sessions:
+                row = await run_level(browser, url, n, args.moves, args.vary_rotation, server_pid)
+                out.append(row)
+                print(format_row(row), flush=True)
+            return out
+        finally:
+            await browser.close()
+
+
+HEADER = (f"{'':>15}{'readout updated':^25}{'rerun finished':^17}\n"
+          f"{'sessions':>8} {'moves':>6} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}  {'p50 ms':>7} {'p95 ms':>7} "
+          f"{'reruns/s':>9} {'server CPU/rerun':>17} {'server CPU use':>15}")
+
+
+def format_row(r: dict) -> str:
+    cpu = f"{r['cpu_ms']:.0f} ms" if r["cpu_ms"] is not None else "-"
+    share = f"{100 * r['cpu_share']:.0f} % of a core" if r["cpu_share"] is not None else "-"
+    return (f"{r['n']:>8} {r['moves']:>6} {r['p50']:>7.0f} {r['p95']:>7.0f} {r['max']:>7.0f}  {r['done_p50']:>7.0f} "
+            f"{r['done_p95']:>7.0f} {r['rps']:>9.1f} "
+            f"{cpu:>17} {share:>15}")
+
+
+def machine() -> str:
+    import matplotlib
+    import streamlit
+
+    try:
+        model = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        model = platform.processor()
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (f"# {platform.node()}: {os.cpu_count()} cpus ({model}), load average {load}; python "
+            f"{platform.python_version()}, streamlit {streamlit.__version__}, matplotlib {matplotlib.__version__}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sessions", default="1,5,20", help="comma-separated session counts (default 1,5,20)")
+    ap.add_argument("--moves", type=int, default=20, help="measured slider moves per session (default 20)")
+    ap.add_argument("--server", help="URL of a running server (e.g. nginx from scripts/serve_many.sh); "
+                                     "default: start `streamlit run app.py` here")
+    ap.add_argument("--vary-rotation", action="store_true", help="each session at a different hip rotation")
+    ap.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
+                    help="a streamlit config option for the server started here, e.g. runner.postScriptGC=false")
+    args = ap.parse_args()
+    args.sessions = [int(x) for x in args.sessions.split(",") if x.strip()]
+    if not Path(CHROMIUM).exists():
+        raise SystemExit(f"chromium not found at {CHROMIUM}")
+    proc = None
+    if args.server:
+        url = args.server.rstrip("/")
+        wait_healthy(url)
+    else:
+        proc, url = start_server(args.option)
+    print(f"# command: {' '.join([Path(sys.executable).name] + sys.argv)}")
+    print(machine())
+    print(f"# server: {url}" + (f" (pid {proc.pid}, started here)" if proc else " (external)")
+          + f"; {args.moves} measured moves per session after {WARMUP_MOVES} warm-up moves; "
+          + ("rotation varies per session" if args.vary_rotation else "all sessions at rotation 0, adduction 0")
+          + (f"; server options: {' '.join(args.option)}" if args.option else ""))
+    print(HEADER, flush=True)
+    try:
+        asyncio.run(main_async(args, url, proc.pid if proc else None))
+    finally:
+        if proc:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+if __name__ == "__main__":
+    main()
