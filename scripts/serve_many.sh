@@ -12,13 +12,16 @@
 #   NGINX             the nginx binary (default: nginx on PATH, else /usr/sbin/nginx)
 #   HIPMODEL_BIND     address nginx listens on (default 0.0.0.0, so students can reach it)
 #   HIPMODEL_RUN_DIR  config, pids and logs (default ${TMPDIR:-/tmp}/hipmodel-serve-PORT)
+# Streamlit options reach every process from .streamlit/config.toml or as STREAMLIT_* variables,
+# e.g. STREAMLIT_RUNNER_POST_SCRIPT_GC=false (no full garbage collection after every rerun: about
+# half the CPU per rerun here; see benchmarks/bench_load.py).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(dirname "$HERE")"
 TEMPLATE="$HERE/nginx.conf.template"
 
-usage() { sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 log() { echo "serve_many: $*" >&2; }
 
 run_dir_for() { echo "${HIPMODEL_RUN_DIR:-${TMPDIR:-/tmp}/hipmodel-serve-$1}"; }
