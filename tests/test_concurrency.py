@@ -116,12 +116,20 @@ def one_runtime():
     under each other ("Runtime hasn't been created!"), which is a harness artefact, not an
     app bug. So ``Runtime.instance()`` answers one shared mock for this test, and the
     config function is put back afterwards.
+
+    Likewise AppTest makes a new ScriptCache (compiled app.py) for every run, where the server
+    keeps one per process and compiles once under its lock; concurrent compiles go through
+    ``ast.parse``, which CPython 3.11.7 does not make thread-safe ("AST constructor recursion
+    depth mismatch", CPython gh-106905). So the AppTests share one ScriptCache, as sessions do.
+    These are Streamlit 1.67 internals; a newer Streamlit may need this fixture adjusted.
     """
     from streamlit import config
     from streamlit.components.v2.component_manager import BidiComponentManager
     from streamlit.runtime import Runtime
     from streamlit.runtime.caching.storage.dummy_cache_storage import MemoryCacheStorageManager
     from streamlit.runtime.dataframe_source_manager import DataframeSourceManager
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test, local_script_runner
 
     runtime = MagicMock(spec=Runtime)
     runtime.media_file_mgr = RecordingMediaFileManager()
@@ -130,9 +138,6 @@ def one_runtime():
     components = BidiComponentManager()
     components.discover_and_register_components(start_file_watching=False)
     runtime.bidi_component_registry = components
-
-    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
-    from streamlit.testing.v1 import app_test, local_script_runner
 
     saved = {name: Runtime.__dict__[name] for name in ("instance", "exists")}
     saved_get_option = config.get_option
