@@ -137,6 +137,7 @@ class Student:
         self.flexion = -10.0 + 0.5 * ((index * 37) % 240)  # spread over -10..110
         self.rotation = -30.0 + 5.0 * (index % 13) if vary_rotation else 0.0
         self.direction = 1
+        self.drifted = False  # the page left its model (seen under load; reported, then the session stops)
         self.latencies_ms: list[float] = []  # key press -> readout shows the new value
         self.done_ms: list[float] = []  # key press -> the whole rerun has finished
 
@@ -189,6 +190,8 @@ async def move(page, thumb, s: Student) -> tuple[float, float] | None:
               f"flexion {slider:g} rotation {others[0]} adduction {others[1]}, {page.url.split('?')[-1]}",
               file=sys.stderr, flush=True)
         s.flexion = slider
+        if "model=gait2392&" not in page.url:
+            s.drifted = True  # the session is no longer on its model: its further moves would all be lost
         return None
     s.flexion = target
     return tuple(await page.evaluate("[window.__hm.t1 - window.__hm.t0, window.__hm.t2 - window.__hm.t0]"))
@@ -208,6 +211,8 @@ async def run_level(browser, url: str, n: int, moves: int, vary_rotation: bool, 
 
     async def drive(page, thumb, s: Student):
         for _ in range(moves):
+            if s.drifted:
+                break
             timing = await move(page, thumb, s)
             if timing is None:
                 s.lost += 1
@@ -221,7 +226,7 @@ async def run_level(browser, url: str, n: int, moves: int, vary_rotation: bool, 
     browsers = browsers_cpu_seconds() - browsers0
     # every page still shows its own model and pose (a session that lost either is a bug to report)
     drifted = [s.index for (_, page, _), s in zip(opened, students)
-               if f"flexion={s.flexion:g}&" not in page.url or "model=gait2392&" not in page.url]
+               if s.drifted or f"flexion={s.flexion:g}&" not in page.url or "model=gait2392&" not in page.url]
     if drifted:
         print(f"#   sessions whose URL no longer shows their model and pose: {drifted}", file=sys.stderr, flush=True)
     for context, _, _ in opened:
@@ -231,7 +236,8 @@ async def run_level(browser, url: str, n: int, moves: int, vary_rotation: bool, 
     done = len(lat)
     lost = sum(s.lost for s in students)
     p95 = min(done - 1, int(round(0.95 * (done - 1))))
-    return {"n": n, "moves": done, "lost": lost, "p50": statistics.median(lat), "p95": lat[p95], "max": lat[-1],
+    return {"n": n, "moves": done, "lost": lost, "drifted": len(drifted), "p50": statistics.median(lat),
+            "p95": lat[p95], "max": lat[-1],
             "done_p50": statistics.median(whole), "done_p95": whole[p95], "rps": (done + lost) / wall,
             "cpu_ms": 1000 * cpu / (done + lost) if cpu is not None else None,
             "cpu_share": cpu / wall if cpu is not None else None, "browsers_share": browsers / wall}
@@ -263,7 +269,7 @@ def format_row(r: dict) -> str:
     share = f"{r['cpu_share']:.2f} cpu" if r["cpu_share"] is not None else "-"
     return (f"{r['n']:>8} {r['moves']:>6} {r['lost']:>4} {r['p50']:>7.0f} {r['p95']:>7.0f} {r['max']:>7.0f}  "
             f"{r['done_p50']:>7.0f} {r['done_p95']:>7.0f} {r['rps']:>9.1f} {cpu:>9} {share:>8} "
-            f"{r['browsers_share']:>5.2f} cpu")
+            f"{r['browsers_share']:>5.2f} cpu" + (f"  ({r['drifted']} sessions left their model)" if r["drifted"] else ""))
 
 
 def machine() -> str:
