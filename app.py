@@ -155,10 +155,10 @@ def sidebar() -> ExplorerState:
     for mid, err in broken.items():
         sb.warning(f"Model '{mid}' is unavailable (its data file is broken): {err}")
     if st.session_state.get("model") not in models:
-        st.session_state["model"] = models[0]
+        st.session_state["model"] = hm.DEFAULT_MODEL_ID if hm.DEFAULT_MODEL_ID in models else models[0]
         on_model_change()
-    sb.selectbox("Model", models, key="model", on_change=on_model_change,
-                 format_func=lambda mid: hm.load_model(mid).name)
+    names = {mid: hm.load_model(mid).name for mid in models}
+    sb.selectbox("Model", models, key="model", on_change=on_model_change, format_func=lambda mid: names.get(mid, mid))
     model = hm.load_model(st.session_state["model"])
     sb.multiselect("Muscles", model.muscle_ids, key="muscles",
                    format_func=lambda mid: model.muscle(mid).name, max_selections=12,

@@ -56,6 +56,8 @@ def check_angle(value, name: str) -> float:
         raise PoseError(f"{name}: expected a number of degrees in -180..180, got {value!r}")
     try:
         v = float(value)
+    except OverflowError:
+        raise PoseError(f"{name}: {str(value)[:20]}... is outside the allowed range -180..180 deg") from None
     except (TypeError, ValueError):
         raise PoseError(f"{name}: expected a number of degrees in -180..180, got {value!r}") from None
     if not math.isfinite(v):
