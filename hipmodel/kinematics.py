@@ -71,6 +71,8 @@ def check_angles(values, name: str) -> np.ndarray:
     """Array version of :func:`check_angle`: a float array, or :class:`PoseError`."""
     try:
         a = np.asarray(values, dtype=float)
+    except OverflowError:
+        raise PoseError(f"{name}: a value is outside the allowed range -180..180 deg") from None
     except (TypeError, ValueError):
         raise PoseError(f"{name}: expected numbers of degrees in -180..180, got {values!r}") from None
     if np.asarray(values).dtype == bool:

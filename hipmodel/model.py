@@ -208,6 +208,10 @@ class _Checker:
         for i, v in enumerate(value):
             if isinstance(v, bool) or not isinstance(v, (int, float)):
                 self.fail(f"{where}[{i}]", f"expected a number, got {v!r}")
+            try:
+                v = float(v)
+            except OverflowError:
+                self.fail(f"{where}[{i}]", "is too large to be a number of metres (|value| <= 10 m)")
             if not math.isfinite(v):
                 self.fail(f"{where}[{i}]", f"must be finite, got {v!r}")
             if abs(v) * scale > 10.0:  # a hip model fits in a 10 m box; catches unit slips
