@@ -192,20 +192,50 @@ def _draw_moving(ax, sc, view, nerve_type=None) -> list:
     return out
 
 
-def _draw_nerve(ax, sc, nerve_type):
-    """Overlay a Beaton & Anson nerve type on the posterior view around the piriformis."""
-    from . import nerve  # optional module: the variants feature
+NERVE_HALF_WIDTH_MM = 10.0  # half the piriformis belly's width in the overlay (a belly ~2 cm wide)
 
+
+def nerve_overlay(sc, nerve_type):
+    """The schematic of a Beaton & Anson type laid along the piriformis at a pose.
+
+    The band runs between the piriformis origin and insertion as seen from behind
+    (millimetres, the posterior view's frame) at the scene's pose, so the nerve's
+    divisions keep their relation to the muscle as the hip moves.
+
+    Returns
+    -------
+    hipmodel.nerve.NerveSchematic, or None
+        None when the scene has no piriformis, or the band is seen end-on (too short
+        or too steep in this view for "above" and "below" to mean anything).
+    """
+    from . import nerve  # the variants feature
+
+    vt = nerve.load_nerve_variants().type(nerve_type)  # an unknown letter: ValueError naming the valid ones
     piri = next((m for m in sc.muscles if m.id == "piriformis"), None)
     if piri is None:
+        return None
+    xy = _project(piri.points_mm, "posterior")
+    y0 = VIEW_LIMITS["posterior"][1][0]
+    thigh_y = max(y0 + 15.0, min(xy[0, 1], xy[-1, 1]) - 90.0)
+    try:
+        return nerve.nerve_paths_from_relations(vt.relations, xy[0], xy[-1], NERVE_HALF_WIDTH_MM,
+                                                thigh_y=thigh_y, type_letter=vt.letter)
+    except ValueError:
+        return None
+
+
+def _draw_nerve(ax, sc, nerve_type):
+    """Draw :func:`nerve_overlay` on the posterior view; returns the artists drawn."""
+    from . import nerve_figures
+
+    if not any(m.id == "piriformis" for m in sc.muscles):
         return []
-    xy = _project(piri.points_mm, "posterior") / 1000.0
-    drawing = nerve.nerve_paths_2d(nerve_type, xy[0], xy[-1], 0.008)
-    out = []
-    for div in drawing.divisions:
-        out += ax.plot(*(np.asarray(div.points) * 1000.0).T, lw=3, color=div.colour, zorder=6.5,
-                       label=f"{div.name} nerve")
-    return out
+    sch = nerve_overlay(sc, nerve_type)
+    if sch is None:
+        return [ax.text(0.5, 0.97, "nerve overlay hidden: the piriformis is seen end-on in this view",
+                        transform=ax.transAxes, ha="center", va="top", fontsize=7, color="#444444", zorder=9)]
+    return nerve_figures.draw_nerve_schematic(ax, sch, scale=1.0, nerve_lw=3.0, labels=True, label_size=6.5, fibres=False,
+                                              zorder=4.6, muscle_alpha=0.55)
 
 
 def anatomy_figure(model, muscle_ids, flexion, adduction=0.0, rotation=0.0,
@@ -312,10 +342,14 @@ def _anatomy_skeleton(model, sc, views, nerve_type, width_in, layout):
         Line2D([], [], color=INTERNAL_COLOUR, lw=2.2, label="lever arm: internal rotation"),
     ]
     if nerve_type:
-        from . import nerve
+        from . import nerve, nerve_figures
 
-        for name, colour in nerve.DIVISION_COLOURS.items():
-            handles.append(Line2D([], [], color=colour, lw=3, label=f"{name} nerve (type {nerve_type})"))
+        for name in nerve.load_nerve_variants().type(nerve_type).relations:
+            # outlined in black like the drawing, so a division is not taken for a lever of the same colour
+            handles.append(Line2D([], [], color=nerve_figures.COLOURS[name], lw=3,
+                                  path_effects=nerve_figures._nerve_effects(3.0),
+                                  label=f"{nerve_figures.NERVE_LABELS[name]} nerve (type {nerve_type})"
+                                  if name != "sciatic" else f"sciatic nerve (type {nerve_type})"))
     note = ("Short coloured bar: the shortest line from the femur's rotation axis to the muscle's line of pull "
             "(the lever). Bones: a simplified sketch from the model's own points.")
     if sc.notes:

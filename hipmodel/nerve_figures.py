@@ -117,60 +117,68 @@ def draw_bones(ax, alpha: float = 1.0, labels: bool = False) -> None:
 
 
 def draw_nerve_schematic(ax, schematic: nerve.NerveSchematic, *, scale: float = _CM, nerve_lw: float = 6.0,
-                         labels: bool = True, fibres: bool = True, label_size: float = 9.0) -> None:
-    """Draw a :class:`hipmodel.nerve.NerveSchematic` on ``ax``.
+                         labels: bool = True, fibres: bool = True, label_size: float = 9.0,
+                         zorder: float = 2.0, muscle_alpha: float = 1.0) -> list:
+    """Draw a :class:`hipmodel.nerve.NerveSchematic` on ``ax``; returns the artists drawn.
 
     The pelvic part of each division is dashed and drawn under the muscle (it lies deep
     to it); from its crossing point on the division is solid and over the muscle.
     ``scale`` multiplies the schematic's coordinates (100: metres to centimetres).
+    ``zorder`` is the z-order of the deep parts; the muscle sits 1 above, the outer
+    parts 2 above and the labels 4 above.
     """
     sch = schematic
+    out = []
     # pelvic (deep) parts, under the muscle
     for d in sch.divisions:
         lw = nerve_lw * d.relative_width
         xy = d.pelvic_xy * scale
-        ax.plot(xy[:, 0], xy[:, 1], color=COLOURS[d.name], lw=lw * 0.75, ls=(0, (1.6, 1.1)),
-                solid_capstyle="round", zorder=2, alpha=0.9,
-                path_effects=[pe.Stroke(linewidth=lw * 0.75 + 1.6, foreground="#55555588"), pe.Normal()])
+        out += ax.plot(xy[:, 0], xy[:, 1], color=COLOURS[d.name], lw=lw * 0.75, ls=(0, (1.6, 1.1)),
+                       solid_capstyle="round", zorder=zorder, alpha=0.9,
+                       path_effects=[pe.Stroke(linewidth=lw * 0.75 + 1.6, foreground="#55555588"), pe.Normal()])
     # the slit between two heads, dark: a division seen in it comes up from deep to the muscle
     if sch.gap_outline is not None:
-        ax.add_patch(Polygon(sch.gap_outline * scale, closed=True, facecolor=COLOURS["gap"], edgecolor="none",
-                             zorder=3))
+        out.append(ax.add_patch(Polygon(sch.gap_outline * scale, closed=True, facecolor=COLOURS["gap"],
+                                        edgecolor="none", zorder=zorder + 1, alpha=muscle_alpha)))
     # the muscle: one band or two heads
     for poly in sch.muscle_outlines:
         patch = Polygon(poly * scale, closed=True, facecolor=COLOURS["muscle"], edgecolor=COLOURS["muscle_edge"],
-                        lw=1.2, zorder=3)
-        ax.add_patch(patch)
+                        lw=1.2, zorder=zorder + 1, alpha=muscle_alpha)
+        out.append(ax.add_patch(patch))
         if fibres:
             t = np.linspace(0.0, 1.0, 40)
             for frac in np.linspace(-0.8, 0.8, 7):
                 pts = (sch.muscle_start + np.outer(t * sch.length, sch.axis)
                        + np.outer(frac * sch.half_width_at(t), sch.normal)) * scale
-                line, = ax.plot(pts[:, 0], pts[:, 1], color=COLOURS["muscle_fibre"], lw=0.6, zorder=3.1)
+                line, = ax.plot(pts[:, 0], pts[:, 1], color=COLOURS["muscle_fibre"], lw=0.6, zorder=zorder + 1.1)
                 line.set_clip_path(patch)
+                out.append(line)
     # outer (superficial) parts, over the muscle
     for d in sch.divisions:
         lw = nerve_lw * d.relative_width
         xy = d.outer_xy * scale
-        ax.plot(xy[:, 0], xy[:, 1], color=COLOURS[d.name], lw=lw, solid_capstyle="round", zorder=4,
-                path_effects=_nerve_effects(lw))
+        out += ax.plot(xy[:, 0], xy[:, 1], color=COLOURS[d.name], lw=lw, solid_capstyle="round", zorder=zorder + 2,
+                       path_effects=_nerve_effects(lw))
     if labels:
-        _label_divisions(ax, sch, scale, label_size)
+        out += _label_divisions(ax, sch, scale, label_size, zorder + 4)
+    return out
 
 
-def _label_divisions(ax, sch, scale, size):
+def _label_divisions(ax, sch, scale, size, zorder=6):
     # beside each line, a little over half way down the thigh
     top = min(d.crossing_xy[1] for d in sch.divisions) * scale
     bottom = min(d.xy[-1, 1] for d in sch.divisions) * scale
     y = top + 0.45 * (bottom - top)
     span = sch.length * scale
     lateral = 1.0 if sch.axis[0] >= 0 else -1.0  # a left hip seen from behind has lateral on the left
+    out = []
     for d in sch.divisions:
         x = d.xy[-1, 0] * scale
         side = -lateral if d.name == "tibial" else lateral  # tibial label on the medial side
-        ax.text(x + side * 0.04 * span, y, NERVE_LABELS[d.name], ha="right" if side < 0 else "left", va="center",
-                fontsize=size, fontweight="bold", color="#000000", zorder=6,
-                bbox=dict(boxstyle="round,pad=0.2", fc="white", ec=COLOURS[d.name], lw=1.5, alpha=0.9))
+        out.append(ax.text(x + side * 0.04 * span, y, NERVE_LABELS[d.name], ha="right" if side < 0 else "left", va="center",
+                fontsize=size, fontweight="bold", color="#000000", zorder=zorder,
+                bbox=dict(boxstyle="round,pad=0.2", fc="white", ec=COLOURS[d.name], lw=1.5, alpha=0.9)))
+    return out
 
 
 def _schematic(letter, relations):
