@@ -102,6 +102,84 @@ def presets() -> dict:
     return load_presets()[0]
 
 
+def nerve_status() -> str:
+    """'' when the sciatic-variant data loads, else the one-line error (the rest of the app works without it).
+
+    Not st.cache_data: the loader keeps the parsed file until it changes, so this is a stat call."""
+    from hipmodel import nerve
+
+    try:
+        nerve.load_nerve_variants()
+        return ""
+    except Exception as e:  # noqa: BLE001 - a broken data file must not take the explorer down
+        return str(e)
+
+
+def nerve_data_stamp() -> tuple[str, float]:
+    """Which nerve data file, and when it last changed (a cache key for what is drawn from it)."""
+    from hipmodel import nerve
+
+    path = nerve.NERVE_DATA_FILE
+    return str(path), path.stat().st_mtime
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def nerve_pngs(letter: str, stamp: tuple) -> dict:
+    """The chosen type large, all six types, the prevalence chart (PNG bytes), and the texts beside them.
+
+    ``stamp`` (:func:`nerve_data_stamp`) makes a changed data file redraw."""
+    from hipmodel import nerve, nerve_figures
+
+    v = nerve.load_nerve_variants()
+    vt = v.type(letter)
+    return {
+        "type": figures.figure_bytes(nerve_figures.variant_figure_from_data(vt.letter, v), dpi=110),
+        "all": figures.figure_bytes(nerve_figures.all_variants_figure_from_data(v), dpi=100),
+        "prevalence": figures.figure_bytes(nerve_figures.prevalence_figure_from_data(v), dpi=100),
+        "title": f"Type {vt.letter}: {vt.short}",
+        "description": vt.description,
+        "type_source": v.citation(vt.source),
+        "lines": nerve.type_prevalence_lines(vt.letter, v),
+        "share": nerve.share_through(v).summary,
+        "studies": [{"study": s.short, "n": s.n_text, "reference": s.citation} for s in v.studies],
+    }
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def length_map_png(model_id: str, muscle_id: str, adduction: float, pose: tuple) -> bytes:
+    from hipmodel import stretch, stretch_figures
+
+    model = hm.load_model(model_id)
+    fig = stretch_figures.length_map_figure_for(model, model.muscle(muscle_id), adduction, stretch.load_poses(),
+                                                current=pose)
+    return figures.figure_bytes(fig, dpi=100)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def figure4_data(model_id: str, muscle_id: str, final: tuple) -> tuple[bytes, list]:
+    from hipmodel import stretch, stretch_figures
+
+    model = hm.load_model(model_id)
+    steps = stretch.figure4_steps(model, model.muscle(muscle_id), *final)
+    png = figures.figure_bytes(stretch_figures.figure4_steps_figure(steps, model, muscle_id), dpi=100)
+    return png, [dict(number=s.number, title=s.title, sentence=s.sentence, angles=s.angles,
+                      change_mm=s.change_mm, rotation_moment_arm_mm=s.rotation_moment_arm_mm) for s in steps]
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def answer_bundle(model_id: str, question_id: str | None, asked: str | None) -> dict:
+    """An answer (by id, or for the user's own words), its figure as PNG and its Markdown."""
+    from hipmodel import questions, stretch_figures
+
+    model = hm.load_model(model_id)
+    ans = questions.ask(asked, model) if asked else questions.answer(question_id, model)
+    fig = stretch_figures.answer_figure(ans, model)
+    png = figures.figure_bytes(fig, dpi=110) if fig is not None else None
+    caption = stretch_figures.answer_figure_caption(ans) if fig is not None else ""
+    # the Markdown-only download has no image link (the zip has the figure beside its own copy)
+    return {"answer": ans, "png": png, "caption": caption, "markdown": questions.answer_markdown(ans)}
+
+
 # ----------------------------------------------------------------------------- state
 def set_pose(flexion: float, adduction: float, rotation: float) -> None:
     for key, value in zip(POSE_KEYS, (flexion, adduction, rotation)):
@@ -133,6 +211,25 @@ def on_model_change() -> None:
     model = hm.load_model(st.session_state["model"])
     kept = [m for m in st.session_state.get("muscles", []) if m in model.muscle_ids]
     st.session_state["muscles"] = kept or ["piriformis" if "piriformis" in model.muscle_ids else model.muscle_ids[0]]
+
+
+# widgets that live in one tab: Streamlit forgets a widget's value in a run where it is not drawn,
+# and only the open tab is drawn, so these are carried over (and given their defaults here, not in
+# the widget call, which would clash with a value set through the session state)
+TAB_WIDGET_DEFAULTS = {
+    "nerve": "A", "show_nerve": True, "q_text": "", "q_id": None,
+    "box_flexion": (0.0, 120.0), "box_adduction": (-30.0, 30.0), "box_rotation": (-45.0, 45.0),
+    "f4_flexion": None, "f4_adduction": None, "f4_rotation": None,
+}
+
+
+def keep_tab_widgets() -> None:
+    from hipmodel import questions, stretch
+
+    defaults = dict(TAB_WIDGET_DEFAULTS, q_id=questions.question_ids()[0])
+    defaults.update(zip(("f4_flexion", "f4_adduction", "f4_rotation"), stretch.FIGURE4_FINAL_POSE))
+    for key, value in defaults.items():
+        st.session_state[key] = st.session_state[key] if key in st.session_state else value
 
 
 def initialise_from_url() -> None:
@@ -244,14 +341,34 @@ def explorer_tab(state: ExplorerState, model: hm.Model) -> None:
                   width="stretch", disabled=not kept)
     with right:
         pose = (state.flexion, state.adduction, state.rotation)
+        nerve_type = explorer_nerve_controls(state)
 
         def anatomy():
-            return figures.anatomy_figure(model, state.muscles, *pose, layout="grid", width_in=7.0)
-        st.image(figures.anatomy_png(model, state.muscles, *pose, layout="grid", width_in=7.0, dpi=90), width="stretch")
+            return figures.anatomy_figure(model, state.muscles, *pose, layout="grid", width_in=7.0,
+                                          nerve_type=nerve_type)
+        st.image(figures.anatomy_png(model, state.muscles, *pose, layout="grid", width_in=7.0, dpi=90,
+                                     nerve_type=nerve_type), width="stretch")
         png_svg_buttons(anatomy, f"hip_{model.id}_f{state.flexion:g}", "dl_anatomy")
     if model.approximate_frame_alignment:
         st.caption(f"{model.name}: approximate frame alignment (axis directions inferred from the source).")
     st.caption(f"Geometry: {model.citation()}")
+
+
+def explorer_nerve_controls(state: ExplorerState) -> str | None:
+    """The sciatic nerve on the view from behind: on/off and the type; returns the type to draw or None."""
+    from hipmodel.state import NERVE_TYPES
+
+    if nerve_status():
+        st.caption(f"Sciatic nerve not drawn: its data could not be read ({nerve_status()}).")
+        return None
+    c1, c2 = st.columns([1, 1])
+    show = c1.toggle("Sciatic nerve, from behind", key="show_nerve",
+                     help="Beaton & Anson type: where the nerve passes the piriformis (tab 'Sciatic nerve variants')")
+    c2.selectbox("Nerve type", NERVE_TYPES, key="nerve", disabled=not show, label_visibility="collapsed",
+                 format_func=lambda t: f"Type {t}")
+    if show and "piriformis" not in state.muscles:
+        st.caption("The nerve is drawn around the piriformis: add it to the muscles to see it.")
+    return st.session_state["nerve"] if show else None
 
 
 def keep_curves(model_id: str, state: ExplorerState) -> None:
@@ -287,12 +404,153 @@ def context_tab(state: ExplorerState, model: hm.Model) -> None:
     st.dataframe(table, width="stretch", hide_index=True)
 
 
+# ----------------------------------------------------------------------------- sciatic nerve variants
+def nerve_tab(state: ExplorerState, model: hm.Model) -> None:
+    from hipmodel import nerve_figures
+    from hipmodel.state import NERVE_TYPES
+
+    if nerve_status():
+        st.error(f"The sciatic-nerve data could not be read, so this tab is empty: {nerve_status()}")
+        return
+    st.markdown(
+        "The sciatic nerve leaves the pelvis through the greater sciatic notch, usually **below** the piriformis "
+        "as one trunk (type A). In some people one of its two divisions, the tibial or the common fibular, runs "
+        "**through** the muscle (which is then split into two heads) or **above** it. Beaton & Anson's letters "
+        "A to F name the six courses. The type chosen here is also drawn on the explorer's view from behind.")
+    st.radio("Type", NERVE_TYPES, key="nerve", horizontal=True,
+             help="Beaton & Anson type; the explorer draws the chosen one on its view from behind")
+    d = nerve_pngs(st.session_state.get("nerve", "A"), nerve_data_stamp())
+    letter = st.session_state.get("nerve", "A")
+    left, right = st.columns([1, 1])
+    with left:
+        st.image(d["type"], width="stretch")
+        png_svg_buttons(lambda: nerve_figures.variant_figure_from_data(letter), f"sciatic_type_{letter}", "dl_nerve")
+    with right:
+        st.subheader(d["title"])
+        st.write(d["description"])
+        st.markdown("**How often, study by study**\n\n" + "\n".join(f"- {line}" for line in d["lines"]))
+        st.caption(f"Classification: {d['type_source']}")
+    st.info(d["share"])
+    st.image(d["prevalence"], caption="Prevalence by study, with 95% intervals where the source gives them",
+             width="stretch")
+    st.image(d["all"], caption="All six types: the right hip from behind; a division is dashed where it runs "
+                               "inside the pelvis, deep to the muscle", width="stretch")
+    st.dataframe(d["studies"], width="stretch", hide_index=True)
+
+
+# ----------------------------------------------------------------------------- stretches
+def stretch_tab(state: ExplorerState, model: hm.Model) -> None:
+    from hipmodel import stretch
+
+    if "piriformis" not in model.muscle_ids:
+        st.warning(f"{model.name} has no piriformis, so this tab has nothing to show.")
+        return
+    mu = model.muscle("piriformis")
+    pose = (state.flexion, state.adduction, state.rotation)
+    st.markdown(
+        "How much longer is the piriformis than when standing, over hip flexion and rotation? A stretch works "
+        "by making the muscle longer, so the map shows where to go. The dashed line is the switch: to its right "
+        "(deeper flexion) turning the thigh **out** lengthens the piriformis, to its left turning it **in** does. "
+        "That is why the figure-4 stretch bends the hip well past the switch before it turns the thigh out.")
+    left, right = st.columns([3, 2])
+    with left:
+        st.image(length_map_png(model.id, mu.id, state.adduction, pose), width="stretch",
+                 caption=f"At {state.adduction:g}\u00b0 adduction (the adduction slider); the ringed point is the current pose")
+    with right:
+        sign = int(stretch.lengthening_rotation(model, mu, *pose))
+        lc = stretch.length_change(model, mu, *pose)
+        st.metric("Length vs standing, now", f"{float(lc.change_mm):+.1f} mm", f"{float(lc.change_pct):+.1f} %",
+                  delta_color="off")
+        st.metric(f"At {state.flexion:g}\u00b0 flexion, to lengthen it turn the thigh",
+                  stretch.rotation_words(sign))
+        flips = stretch.rotation_flip_angles(model, mu, state.adduction, state.rotation)
+        flip_text = ", ".join(f"{f:.1f}\u00b0" for f in flips) or "nowhere in the range"
+        st.caption(f"The lengthening rotation flips at {flip_text} flexion (at this adduction and rotation): "
+                   "the same angle as the switch, because the moment arm is minus the change of length "
+                   "with rotation.")
+        longest_box(model, mu)
+    st.divider()
+    figure4_section(model, mu)
+
+
+def longest_box(model: hm.Model, mu) -> None:
+    from hipmodel import stretch
+
+    st.markdown("**Where is it longest?** Set the joint range you allow:")
+    fr = st.slider("Flexion range (deg)", 0.0, 120.0, step=5.0, key="box_flexion")
+    ar = st.slider("Adduction range (deg)", *RANGES["adduction"], step=5.0, key="box_adduction")
+    rr = st.slider("Rotation range (deg)", *RANGES["rotation"], step=5.0, key="box_rotation")
+    best = stretch.longest_length(model, mu, fr, ar, rr)
+    st.success(f"Longest at {best.flexion_deg:.1f}\u00b0 flexion, {best.adduction_deg:.1f}\u00b0 adduction, "
+               f"{best.rotation_deg:.1f}\u00b0 rotation: {best.change_mm:+.1f} mm ({best.change_pct:+.1f} %) "
+               "against standing." + (f" On the box's edge: {', '.join(best.at_limits)}." if best.at_limits else ""))
+    st.button("Show this pose in the explorer", key="apply_longest", on_click=set_pose, args=best.angles)
+
+
+def figure4_section(model: hm.Model, mu) -> None:
+    from hipmodel import stretch
+
+    st.subheader("Why the figure-4 stretch works, step by step")
+    with st.expander("Change the final pose (default: flexion {:g}\u00b0, adduction {:g}\u00b0, rotation {:g}\u00b0)"
+                     .format(*stretch.FIGURE4_FINAL_POSE)):
+        c1, c2, c3 = st.columns(3)
+        f = c1.slider("Flexion (deg)", 0.0, 120.0, step=5.0, key="f4_flexion")
+        r = c2.slider("Rotation (deg)", *RANGES["rotation"], step=5.0, key="f4_rotation")
+        a = c3.slider("Adduction (deg)", *RANGES["adduction"], step=5.0, key="f4_adduction")
+    png, steps = figure4_data(model.id, mu.id, (f, a, r))
+    st.image(png, width="stretch")
+    for s in steps:
+        st.markdown(f"**{s['number']}. {s['title']}.** {s['sentence']}")
+
+
+# ----------------------------------------------------------------------------- readers' questions
+def questions_tab(state: ExplorerState, model: hm.Model) -> None:
+    from hipmodel import questions, stretch_figures
+
+    bank = {q.id: q for q in questions.QUESTIONS}
+
+    def short(qid: str) -> str:
+        title = bank[qid].title
+        return ("Reader: " if bank[qid].reader else "") + (title if len(title) <= 110 else title[:107] + "...")
+
+    st.markdown("Questions readers and students ask, answered with numbers the model computes now "
+                f"({model.name}). Type your own question, or pick one.")
+    asked = st.text_input("Your question", key="q_text", max_chars=300,
+                          placeholder="e.g. at what angle does the piriformis stop rotating the leg outwards?")
+    st.selectbox("Or choose a question", list(bank), key="q_id", format_func=short)
+    asked = (asked or "").strip()
+    b = answer_bundle(model.id, None if asked else st.session_state.get("q_id") or next(iter(bank)), asked or None)
+    ans = b["answer"]
+    if asked:
+        conf = f" (match {ans.confidence:.0%})" if ans.confidence is not None else ""
+        st.caption(f"Closest question{conf}:")
+    st.subheader(ans.question)
+    if ans.out_of_scope:
+        st.warning("Outside what an anatomy model can answer. This is not medical advice; please see a clinician "
+                   "about treatment or symptoms.")
+    st.markdown(ans.text)
+    if b["png"]:
+        st.image(b["png"], caption=b["caption"], width="stretch")
+    if ans.numbers:
+        with st.expander("The numbers behind this answer"):
+            st.dataframe([{"quantity": questions.number_label(k), "value": float(v), "unit": ans.units.get(k, "")}
+                          for k, v in ans.numbers.items()], width="stretch", hide_index=True)
+    st.caption("Sources: " + "; ".join(dict.fromkeys(ans.sources)))
+    c1, c2 = st.columns(2)
+    c1.download_button("Answer as Markdown + figure (zip)", on_click="ignore",
+                       data=lambda: stretch_figures.answer_zip(ans, model),
+                       file_name=f"{ans.question_id}.zip", mime="application/zip", key="dl_answer_zip", width="stretch")
+    c2.download_button("Markdown only", data=b["markdown"], file_name=f"{ans.question_id}.md", mime="text/markdown",
+                       on_click="ignore", key="dl_answer_md", width="stretch")
+
+
 def main() -> None:
     if not loadable_models()[0]:
         st.error("No model file in data/ could be loaded, so there is nothing to show. "
                  + " ".join(loadable_models()[1].values()))
         st.stop()
     initialise_from_url()
+    keep_tab_widgets()
     state = sidebar()
     model = hm.load_model(state.model)
     st.query_params.from_dict(query_from_state(state))
@@ -303,11 +561,21 @@ def main() -> None:
     for notice in st.session_state.get("notices", []):
         st.warning(f"Link corrected: {notice}")
 
-    tabs = st.tabs(["Explorer", "The switch in context"])
-    with tabs[0]:
-        guarded(explorer_tab, state, model)
-    with tabs[1]:
-        guarded(context_tab, state, model)
+    # only the open tab runs (the others would cost a second or more per slider move)
+    tabs = st.tabs(list(TABS), key="tab", on_change="rerun")
+    for tab, part in zip(tabs, TABS.values()):
+        if tab.open:
+            with tab:
+                guarded(part, state, model)
+
+
+TABS = {
+    "Explorer": explorer_tab,
+    "The switch in context": context_tab,
+    "Sciatic nerve variants": nerve_tab,
+    "Stretches": stretch_tab,
+    "Readers' questions": questions_tab,
+}
 
 
 def guarded(fn, *args) -> None:

@@ -53,6 +53,7 @@ __all__ = [
     "answer_figure",
     "answer_figure_caption",
     "export_answer",
+    "answer_zip",
     "figure_png",
 ]
 
@@ -180,10 +181,23 @@ def length_map_figure(
             ax.plot(sw[ok], R[ok], color=SWITCH_COLOUR, lw=2.6, ls=(0, (6, 2)), zorder=4)
             handles.append(Line2D([], [], color=SWITCH_COLOUR, lw=2.6, ls=(0, (6, 2)),
                                   label="switch line: the rotation that stretches it flips here"))
-            # label both sides of the line at a height where the line is well inside the map
+            # label both sides of the line at a height where the line is well inside the map,
+            # as far as it can be from the current pose's ring and the numbered poses
             span = F.max() - F.min()
             inside = np.flatnonzero(ok & (sw > F.min() + 0.25 * span) & (sw < F.max() - 0.25 * span))
-            row = int(inside[len(inside) // 2]) if inside.size else int(np.flatnonzero(ok)[0])
+            if inside.size:
+                marks = [(p.flexion_deg, p.rotation_deg) for p in shown]
+                marks += [(current[0], current[2])] * 3 if current is not None else []  # the ring counts most
+                if marks:
+                    m = np.asarray(marks, float)
+                    d = np.hypot((sw[inside, None] - m[None, :, 0]) / span, (R[inside, None] - m[None, :, 1]) / np.ptp(R))
+                    inner = np.abs(R[inside] - R.mean()) <= 0.35 * np.ptp(R)  # not at the map's top or bottom
+                    score = np.sort(d, axis=1)[:, 0] + np.where(inner, 0.05, 0.0)
+                    row = int(inside[np.argmax(score)])
+                else:
+                    row = int(inside[len(inside) // 2])
+            else:
+                row = int(np.flatnonzero(ok)[0])
             x0, y0 = float(sw[row]), float(R[row])
             y0 = min(max(y0, R.min() + 0.08 * np.ptp(R)), R.max() - 0.08 * np.ptp(R))
             box = dict(boxstyle="round,pad=0.3", fc="white", ec="none", alpha=0.85)
@@ -652,3 +666,23 @@ def export_answer(ans: Answer, out_dir, model: Model | None = None, dpi: int = 1
     md.write_text(answer_markdown(ans, png.name if png else None, answer_figure_caption(ans) if png else None),
                   encoding="utf-8")
     return md, png
+
+
+def answer_zip(ans: Answer, model: Model | None = None, dpi: int = 150) -> bytes:
+    """``<question_id>.md`` and its figure ``<question_id>.png`` in one zip (bytes).
+
+    The Markdown links the PNG by its bare name, so the link works once unpacked; the
+    same two files :func:`export_answer` writes, for a download button.
+    """
+    import zipfile
+
+    fig = answer_figure(ans, model)
+    png_name = f"{ans.question_id}.png" if fig is not None else None
+    md = answer_markdown(ans, png_name, answer_figure_caption(ans) if fig is not None else None)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(f"{ans.question_id}.md", md)
+        if fig is not None:
+            z.writestr(png_name, figure_png(fig, dpi))
+    return buf.getvalue()
+

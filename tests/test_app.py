@@ -107,7 +107,11 @@ def test_model_change_keeps_the_muscles_it_can():
     assert metric(at, "Switch").startswith("50.0")
 
 
-def test_switch_context_tab_lists_every_model_and_the_literature(at):
+def test_switch_context_tab_lists_every_model_and_the_literature():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["tab"] = "The switch in context"  # only the open tab runs
+    at.run()
+    assert not at.exception and len(at.dataframe) == 1
     table = at.dataframe[0].value
     sources = " ".join(map(str, table["source"]))
     for m in hm.available_model_ids():
@@ -141,3 +145,9 @@ def test_a_broken_model_file_is_reported_and_the_rest_works(tmp_path, monkeypatc
     assert at.selectbox(key="model").value == "gait2392"
     assert "tlem2" not in at.selectbox(key="model").options
     assert metric(at, "Piriformis: rotation moment arm") == "-29.2 mm"
+
+
+def test_only_the_open_tab_runs(at):
+    """The other tabs cost a second or more to draw; a slider move must not pay for them."""
+    assert len(at.dataframe) == 0  # the switch-in-context table is not built while the explorer is open
+    assert not any(s.value.startswith("Type ") for s in at.subheader)

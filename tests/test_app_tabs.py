@@ -1,0 +1,193 @@
+"""The explorer's other tabs through AppTest: nerve variants, stretches, readers' questions.
+
+Every number on the page is checked against the library computing it afresh (or against
+the data file), never against a value copied from the page.
+"""
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import hipmodel as hm
+from hipmodel import nerve, questions, stretch, stretch_figures
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+NERVE_TAB, STRETCH_TAB, QUESTIONS_TAB = "Sciatic nerve variants", "Stretches", "Readers' questions"
+
+
+def open_tab(tab: str, **query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.session_state["tab"] = tab
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def switch_tab(at: AppTest, tab: str) -> AppTest:
+    at.session_state["tab"] = tab
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric(at, label_start):
+    return next(m.value for m in at.metric if m.label.startswith(label_start))
+
+
+def image_urls(at) -> list[str]:
+    return [i.proto.imgs[0].url for i in at.get("image")]
+
+
+# --------------------------------------------------------------------------- nerve variants
+
+@pytest.mark.parametrize("letter", list("ABCDEF"))
+def test_nerve_tab_shows_the_chosen_type_with_its_prevalence_from_the_data(letter):
+    at = open_tab(NERVE_TAB, nerve=letter)
+    v = nerve.load_nerve_variants()
+    vt = v.type(letter)
+    assert at.radio(key="nerve").value == letter
+    assert at.subheader[0].value == f"Type {letter}: {vt.short}"
+    page = " ".join(m.value for m in at.markdown)
+    for line in nerve.type_prevalence_lines(letter, v):
+        assert line in page
+    assert any(i.value == nerve.share_through(v).summary for i in at.info)
+    assert len(at.get("image")) == 3  # the type, the prevalence chart, all six
+
+
+def test_choosing_a_type_in_the_nerve_tab_carries_to_the_explorer_and_the_link():
+    at = open_tab(NERVE_TAB)
+    at.radio(key="nerve").set_value("E").run()
+    assert at.subheader[0].value.startswith("Type E:")
+    switch_tab(at, "Explorer")
+    assert at.selectbox(key="nerve").value == "E"
+    assert at.query_params["nerve"] in ("E", ["E"])
+
+
+def test_explorer_draws_the_nerve_overlay_and_it_follows_the_type_and_toggle():
+    at = open_tab("Explorer", nerve="B")
+    anatomy = lambda: image_urls(at)[1]  # noqa: E731 - [0] is the curve, [1] the anatomy views
+    with_b = anatomy()
+    at.selectbox(key="nerve").set_value("F").run()
+    with_f = anatomy()
+    at.toggle(key="show_nerve").set_value(False).run()
+    without = anatomy()
+    assert len({with_b, with_f, without}) == 3
+    assert at.selectbox(key="nerve").disabled
+
+
+def test_a_broken_nerve_file_is_reported_and_the_explorer_still_works(tmp_path, monkeypatch):
+    bad = tmp_path / "sciatic_variants.json"
+    bad.write_text('{"schema_version": 1, "types": [')  # truncated
+    monkeypatch.setattr(nerve, "NERVE_DATA_FILE", bad)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert metric(at, "Piriformis: rotation moment arm") == "-29.2 mm"
+    assert any("sciatic_variants.json" in c.value for c in at.caption)
+    switch_tab(at, NERVE_TAB)
+    assert any("sciatic_variants.json" in e.value for e in at.error)
+
+
+# --------------------------------------------------------------------------- stretches
+
+@pytest.mark.parametrize("flexion, words", [(20.0, "internal rotation"), (100.0, "external rotation")])
+def test_stretch_tab_says_which_rotation_lengthens_it_at_the_current_flexion(flexion, words):
+    """Below the switch (57.2 deg in Gait2392) turning the thigh in lengthens the piriformis;
+    above it turning it out does (hip_geometry.md: the moment arm changes sign there)."""
+    at = open_tab(STRETCH_TAB, flexion=str(flexion))
+    m = hm.load_model()
+    mu = m.muscle("piriformis")
+    assert metric(at, f"At {flexion:g}\u00b0 flexion") == words
+    assert stretch.rotation_words(stretch.lengthening_rotation(m, mu, flexion)) == words
+    lc = stretch.length_change(m, mu, flexion, 0.0, 0.0)
+    assert metric(at, "Length vs standing, now") == f"{float(lc.change_mm):+.1f} mm"
+    flips = stretch.rotation_flip_angles(m, mu)
+    assert any(f"{flips[0]:.1f}\u00b0" in c.value for c in at.caption)
+    assert flips[0] == pytest.approx(57.19, abs=0.01)  # hip_geometry.md
+
+
+def test_longest_length_in_the_box_matches_the_search_and_can_be_shown_in_the_explorer():
+    at = open_tab(STRETCH_TAB)
+    at.slider(key="box_flexion").set_value((0.0, 60.0)).run()
+    at.slider(key="box_rotation").set_value((-45.0, 0.0)).run()
+    m = hm.load_model()
+    best = stretch.longest_length(m, m.muscle("piriformis"), (0.0, 60.0), (-30.0, 30.0), (-45.0, 0.0))
+    text = at.success[0].value
+    assert f"{best.flexion_deg:.1f}\u00b0 flexion" in text and f"{best.change_mm:+.1f} mm" in text
+    # the box is kept while another tab is open
+    switch_tab(at, "Explorer")
+    switch_tab(at, STRETCH_TAB)
+    assert at.slider(key="box_flexion").value == (0.0, 60.0)
+    at.button(key="apply_longest").click().run()
+    for key, value in zip(("flexion", "adduction", "rotation"), best.angles):
+        assert at.slider(key=key).value == pytest.approx(value, abs=0.25)  # the sliders' 0.5 deg step
+
+
+def test_figure4_steps_are_the_library_sentences_for_the_chosen_final_pose():
+    at = open_tab(STRETCH_TAB)
+    at.slider(key="f4_flexion").set_value(90.0).run()
+    m = hm.load_model()
+    steps = stretch.figure4_steps(m, m.muscle("piriformis"), 90.0, *stretch.FIGURE4_FINAL_POSE[1:])
+    page = " ".join(md.value for md in at.markdown)
+    for s in steps:
+        assert s.sentence in page
+    assert "flex the hip to 90" in page.lower() or "90\u00b0" in page
+
+
+# --------------------------------------------------------------------------- readers' questions
+
+def test_questions_tab_answers_a_question_typed_in_own_words():
+    at = open_tab(QUESTIONS_TAB)
+    text = "why does crossing my ankle over my knee stretch the piriformis"
+    at.text_input(key="q_text").input(text).run()
+    expected = questions.ask(text, hm.load_model())
+    assert at.subheader[0].value == expected.question
+    assert any(expected.text.split("\n\n")[0] in md.value for md in at.markdown)
+    assert questions.find_question(text).question_id == "why_figure4"
+
+
+def test_an_out_of_scope_question_gets_the_honest_notice():
+    at = open_tab(QUESTIONS_TAB)
+    at.text_input(key="q_text").input("what pills should I take for my sciatica pain").run()
+    assert any("not medical advice" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("qid", questions.question_ids())
+def test_every_bank_question_renders_with_its_live_numbers(qid):
+    at = open_tab(QUESTIONS_TAB)
+    at.selectbox(key="q_id").set_value(qid).run()
+    assert not at.exception and not at.error
+    ans = questions.answer(qid, hm.load_model())
+    assert at.subheader[0].value == ans.question
+    page = " ".join(md.value for md in at.markdown)
+    assert ans.text.split("\n\n")[0] in page
+
+
+def test_the_answer_follows_the_model():
+    qid = "switch_angle"
+    at = open_tab(QUESTIONS_TAB, model="rajagopal2016")
+    at.selectbox(key="q_id").set_value(qid).run()
+    page = " ".join(md.value for md in at.markdown)
+    raj = questions.answer(qid, hm.load_model("rajagopal2016"))
+    gait = questions.answer(qid, hm.load_model("gait2392"))
+    assert raj.text != gait.text
+    assert raj.text.split("\n\n")[0] in page
+
+
+def test_answer_zip_holds_the_markdown_and_the_figure_it_links():
+    ans = questions.answer("why_figure4", hm.load_model())
+    z = zipfile.ZipFile(io.BytesIO(stretch_figures.answer_zip(ans)))
+    names = set(z.namelist())
+    assert names == {"why_figure4.md", "why_figure4.png"}
+    md = z.read("why_figure4.md").decode()
+    assert re.search(r"!\[[^\]]+\]\(why_figure4\.png\)", md)
+    assert z.read("why_figure4.png")[:8] == b"\x89PNG\r\n\x1a\n"
+    for value in ans.numbers.values():  # the table of numbers carries every number the text used
+        assert isinstance(value, float | int)
