@@ -223,13 +223,21 @@ TAB_WIDGET_DEFAULTS = {
 }
 
 
-def keep_tab_widgets() -> None:
+# the sidebar's widgets: re-assigned every run too, so that a run cut short by the next slider
+# move (under load) cannot leave a session without its model, muscles or pose
+SIDEBAR_KEYS = ("model", "muscles") + POSE_KEYS
+
+
+def keep_widget_values() -> None:
     from hipmodel import questions, stretch
 
     defaults = dict(TAB_WIDGET_DEFAULTS, q_id=questions.question_ids()[0])
     defaults.update(zip(("f4_flexion", "f4_adduction", "f4_rotation"), stretch.FIGURE4_FINAL_POSE))
     for key, value in defaults.items():
         st.session_state[key] = st.session_state[key] if key in st.session_state else value
+    for key in SIDEBAR_KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
 def initialise_from_url() -> None:
@@ -550,7 +558,7 @@ def main() -> None:
                  + " ".join(loadable_models()[1].values()))
         st.stop()
     initialise_from_url()
-    keep_tab_widgets()
+    keep_widget_values()
     state = sidebar()
     model = hm.load_model(state.model)
     st.query_params.from_dict(query_from_state(state))

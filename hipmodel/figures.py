@@ -288,7 +288,7 @@ def anatomy_png(model, muscle_ids, flexion, adduction=0.0, rotation=0.0,
         out = [a for view, ax in axes.items() for a in _draw_moving(ax, sc, view, nerve_type)]
         return out + [_anatomy_title(fig, model, sc)]
 
-    return _BLITS.png(key, build, moving, dpi)
+    return _ANATOMY_BLITS.png(key, build, moving, dpi)
 
 
 def _anatomy_title(fig, model, sc):
@@ -416,7 +416,12 @@ def _encode_png(rgba: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
-_BLITS = _BlitCache()
+# Two bounded caches, so that many curve variants (every rotation and adduction a class tries)
+# never push out the few anatomy backgrounds, which are larger and slower to rebuild.
+# An anatomy entry (7 in wide, 90 dpi) holds about 6 MB (Figure, canvas and background), a
+# curve entry about 3 MB: together at most ~170 MB, whatever the number of users.
+_ANATOMY_BLITS = _BlitCache(max_entries=16)
+_CURVE_BLITS = _BlitCache(max_entries=24)
 
 
 def _wrap(text: str, width: int) -> str:
@@ -481,7 +486,7 @@ def moment_arm_png(flexion_deg, series, current_flexion, switches=None, show_add
         return _curve_moving(axs, flexion_deg, series, current_flexion,
                              _curve_panels(show_adduction, show_flexion, show_length))
 
-    return _BLITS.png(key, build, moving, dpi)
+    return _CURVE_BLITS.png(key, build, moving, dpi)
 
 
 def _curve_panels(show_adduction, show_flexion, show_length):

@@ -196,7 +196,7 @@ def session_problems(at: AppTest, pose) -> list[str]:
 
 
 def image_urls(at: AppTest) -> list[str]:
-    """The URLs of the page's pictures in page order: curve, anatomy, switch in context."""
+    """The URLs of the page's pictures in page order: curve, anatomy."""
     return [url for im in at.get("image") for url in im.value]
 
 
@@ -227,8 +227,10 @@ def test_twenty_sessions_moving_sliders_at_once_each_see_their_own_numbers(one_r
         except threading.BrokenBarrierError:
             pass  # another session failed first; its error is the one to report
         except BaseException as e:  # noqa: BLE001 - reported by the main thread
+            import traceback
+
             with lock:
-                problems.append(f"session {session}: {type(e).__name__}: {e}")
+                problems.append(f"session {session}: {type(e).__name__}: {e}\n{traceback.format_exc()[-1500:]}")
             barrier.abort()
 
     threads = [threading.Thread(target=student, args=(s,), name=f"student-{s}") for s in range(SESSIONS)]
@@ -245,15 +247,15 @@ def test_twenty_sessions_moving_sliders_at_once_each_see_their_own_numbers(one_r
     files = one_runtime.media_file_mgr.files
     model = hm.load_model("gait2392")
     for (session, step), urls in sorted(seen.items()):
-        assert len(urls) == 3, (session, step, urls)
+        assert len(urls) == 2, (session, step, urls)  # curve and anatomy: the other tabs do not run
         for url in urls:
             assert valid_png(files[url]), (session, step, url)
         lone = figures.anatomy_png(model, ("piriformis",), *poses_of(session)[step], layout="grid", width_in=7.0,
-                                   dpi=90)
+                                   dpi=90, nerve_type="A")  # the explorer draws the usual nerve course
         same = files[urls[1]] == lone
         assert same, f"session {session} step {step}: anatomy picture is not its own pose's"
 
-    # The whole last page of each session (curve, anatomy and context pictures) against a lone
+    # The whole last page of each session (curve and anatomy pictures) against a lone
     # session opened at the same pose afterwards.
     for session in range(0, SESSIONS, 4):
         f, a, r = poses_of(session)[-1]
@@ -261,7 +263,7 @@ def test_twenty_sessions_moving_sliders_at_once_each_see_their_own_numbers(one_r
         lone.query_params.update(flexion=f"{f:g}", adduction=f"{a:g}", rotation=f"{r:g}")
         lone.run()
         assert metric(lone, MOMENT_ARM_LABEL) == expected_moment_arm(f, a, r)
-        for name, mine, alone in zip(("curve", "anatomy", "context"), seen[(session, STEPS - 1)], image_urls(lone)):
+        for name, mine, alone in zip(("curve", "anatomy"), seen[(session, STEPS - 1)], image_urls(lone)):
             same = files[mine] == files[alone]
             assert same, f"session {session}: {name} picture differs from a lone session's"
 
