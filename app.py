@@ -213,31 +213,38 @@ def on_model_change() -> None:
     st.session_state["muscles"] = kept or ["piriformis" if "piriformis" in model.muscle_ids else model.muscle_ids[0]]
 
 
-# widgets that live in one tab: Streamlit forgets a widget's value in a run where it is not drawn,
-# and only the open tab is drawn, so these are carried over (and given their defaults here, not in
-# the widget call, which would clash with a value set through the session state)
-TAB_WIDGET_DEFAULTS = {
+# Streamlit forgets a widget's value at the end of a run in which the widget is not drawn. Only
+# the open tab is drawn, and under load a run can be cut short by the next slider move before the
+# sidebar is drawn. So each run notes these values, and puts back any that went missing. It never
+# writes a value that is present: that would send it back to the browser and make a slider the
+# user is still dragging jump back.
+KEPT_WIDGETS = {
     "nerve": "A", "show_nerve": True, "q_text": "", "q_id": None,
     "box_flexion": (0.0, 120.0), "box_adduction": (-30.0, 30.0), "box_rotation": (-45.0, 45.0),
     "f4_flexion": None, "f4_adduction": None, "f4_rotation": None,
+    "model": None, "muscles": None, "flexion": None, "adduction": None, "rotation": None,
 }
 
 
-# the sidebar's widgets: re-assigned every run too, so that a run cut short by the next slider
-# move (under load) cannot leave a session without its model, muscles or pose
-SIDEBAR_KEYS = ("model", "muscles") + POSE_KEYS
+# one value, two widgets: the nerve type is a selectbox in the explorer and a radio in its tab
+SHARED_KEYS = ("nerve",)
 
 
 def keep_widget_values() -> None:
     from hipmodel import questions, stretch
 
-    defaults = dict(TAB_WIDGET_DEFAULTS, q_id=questions.question_ids()[0])
+    memory = st.session_state.setdefault("_widget_memory", {})
+    defaults = dict(KEPT_WIDGETS, q_id=questions.question_ids()[0])
     defaults.update(zip(("f4_flexion", "f4_adduction", "f4_rotation"), stretch.FIGURE4_FINAL_POSE))
-    for key, value in defaults.items():
-        st.session_state[key] = st.session_state[key] if key in st.session_state else value
-    for key in SIDEBAR_KEYS:
+    for key, default in defaults.items():
         if key in st.session_state:
-            st.session_state[key] = st.session_state[key]
+            memory[key] = st.session_state[key]
+            if key in SHARED_KEYS:  # a value set through the session state, which a different widget can take up
+                st.session_state[key] = memory[key]
+        elif key in memory:
+            st.session_state[key] = memory[key]
+        elif default is not None:
+            st.session_state[key] = default
 
 
 def initialise_from_url() -> None:
@@ -372,8 +379,9 @@ def explorer_nerve_controls(state: ExplorerState) -> str | None:
     c1, c2 = st.columns([1, 1])
     show = c1.toggle("Sciatic nerve, from behind", key="show_nerve",
                      help="Beaton & Anson type: where the nerve passes the piriformis (tab 'Sciatic nerve variants')")
-    c2.selectbox("Nerve type", NERVE_TYPES, key="nerve", disabled=not show, label_visibility="collapsed",
-                 format_func=lambda t: f"Type {t}")
+    # plain letters, no format_func: AppTest's record of format functions is not thread-safe
+    # (tests/test_concurrency.py runs twenty sessions in threads of one process)
+    c2.selectbox("Beaton & Anson type", NERVE_TYPES, key="nerve", disabled=not show, label_visibility="collapsed")
     if show and "piriformis" not in state.muscles:
         st.caption("The nerve is drawn around the piriformis: add it to the muscles to see it.")
     return st.session_state["nerve"] if show else None

@@ -82,7 +82,7 @@ def main(argv=None) -> int:
     assert c.rotation_moment_arm_mm.shape == (241,)
     t = timings(lambda: hipmodel.curves(model, piri, flex), n_sweep)
     med_us = float(np.median(t)) * 1e6
-    print(f"(a) piriformis, flexion 0..120 step 0.5 (241 poses), 3 moment arms + length")
+    print("(a) piriformis, flexion 0..120 step 0.5 (241 poses), 3 moment arms + length")
     print(f"    curves(model, muscle, flexion)            {summary(t, 1e6, 'us')}  {verdict(med_us, TARGET_SWEEP_US, 'us')}")
     print()
 

@@ -30,17 +30,16 @@ import asyncio
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 import hipmodel as hm  # noqa: E402
+from scripts.appserver import AppStartError, start_app, stop, wait_healthy  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -79,35 +78,12 @@ def readout(flexion: float, rotation: float) -> str:
     return f"{value:+.1f} mm"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(options: list[str] = ()) -> tuple[subprocess.Popen, str]:
-    """`streamlit run app.py` on a free port; ``options`` are extra "name=value" config options."""
-    port = free_port()
-    extra = [arg for opt in options for arg in (f"--{opt.split('=', 1)[0]}", opt.split("=", 1)[1])]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", *extra],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    wait_healthy(url)
-    return proc, url
-
-
-def wait_healthy(url: str, timeout: float = 90.0) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"{url} did not answer /_stcore/health")
+def start_server(options=()) -> tuple[subprocess.Popen, str]:
+    """`streamlit run app.py` on a free port, healthy; ``options`` are extra "name=value" config options."""
+    try:
+        return start_app(["server.fileWatcherType=none", *options])
+    except AppStartError as e:
+        raise SystemExit(str(e)) from None
 
 
 def cpu_seconds(pid: int) -> float:
@@ -301,7 +277,10 @@ def main() -> None:
     proc = None
     if args.server:
         url = args.server.rstrip("/")
-        wait_healthy(url)
+        try:
+            wait_healthy(url)
+        except AppStartError as e:
+            raise SystemExit(str(e)) from None
     else:
         proc, url = start_server(args.option)
     print(f"# command: {' '.join([Path(sys.executable).name] + sys.argv)}")
@@ -315,12 +294,7 @@ def main() -> None:
         asyncio.run(main_async(args, url, proc.pid if proc else None))
     finally:
         if proc:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc, timeout=15)
 
 
 if __name__ == "__main__":

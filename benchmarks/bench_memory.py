@@ -24,14 +24,14 @@ import asyncio
 import os
 import platform
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from scripts.appserver import AppStartError, start_app, stop  # noqa: E402
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                "--disable-component-update", "--disable-sync"]
@@ -61,30 +61,12 @@ PROBE_JS = """() => {
 }"""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(options: list[str]) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    extra = [arg for opt in options for arg in (f"--{opt.split('=', 1)[0]}", opt.split("=", 1)[1])]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", *extra],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-            return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise SystemExit("streamlit did not start")
+def start_server(options=()) -> tuple[subprocess.Popen, str]:
+    """`streamlit run app.py` on a free port, healthy; ``options`` are extra "name=value" config options."""
+    try:
+        return start_app(["server.fileWatcherType=none", *options])
+    except AppStartError as e:
+        raise SystemExit(str(e)) from None
 
 
 def status_kb(pid: int, field: str) -> int:
@@ -209,12 +191,7 @@ def main() -> None:
         points = asyncio.run(drive(args, url, proc.pid))
         peak = status_kb(proc.pid, "VmHWM") / 1024.0
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, timeout=15)
     (n0, first, _), (n1, last, _) = points[0], points[-1]
     later = [p for p in points if p[0] >= max(250, n0)]
     print(f"RSS after {n0} reruns: {first:.1f} MB; after {n1} reruns: {last:.1f} MB; "

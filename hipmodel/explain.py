@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 
 from .anatomy import anatomy_scene
 from .kinematics import rotation_matrix

@@ -37,10 +37,8 @@ from .stretch import (
     find_pose,
     figure4_steps,
     length_change,
-    load_poses,
     longest_length,
     pose_table,
-    pose_text,
 )
 from .switch import sign_change_angles
 

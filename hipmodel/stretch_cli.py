@@ -18,7 +18,6 @@ pose lists the closest names.
 
 from __future__ import annotations
 
-import argparse
 import textwrap
 from pathlib import Path
 

@@ -32,10 +32,8 @@ from .mechanics import curves
 from .model import Model, Muscle, load_model
 from .questions import Answer, answer_markdown, nerve_variant_summary
 from .stretch import (
-    Figure4Step,
     LengthMap,
     NamedPose,
-    PoseResult,
     figure4_steps,
     length_map,
     load_poses,

@@ -18,12 +18,7 @@ from __future__ import annotations
 import asyncio
 import io
 import shutil
-import socket
-import subprocess
-import sys
 import threading
-import time
-import urllib.request
 from pathlib import Path
 from unittest.mock import MagicMock
 
@@ -31,6 +26,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import hipmodel as hm
+from scripts.appserver import AppStartError, running_app
 from hipmodel import figures
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -283,38 +279,13 @@ METRIC_JS = """([label]) => {
 }"""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        proc.wait()
-        pytest.fail("streamlit did not start")
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+        with running_app() as (_, url):
+            yield url
+    except AppStartError as e:
+        pytest.fail(str(e))
 
 
 def browser_plan(i: int) -> tuple[float, float, int]:

@@ -4,7 +4,6 @@ and the ``nerve`` command."""
 
 from __future__ import annotations
 
-import copy
 import io
 import json
 import re

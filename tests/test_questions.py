@@ -380,7 +380,7 @@ def test_export_writes_markdown_with_its_png_beside_it(tmp_path, rajagopal):
     assert md.parent == png.parent == tmp_path / "out"
     assert png.read_bytes()[:4] == b"\x89PNG"
     text = md.read_text(encoding="utf-8")
-    assert f"![" in text and f"]({png.name})" in text
+    assert "![" in text and f"]({png.name})" in text
     assert f"{a.numbers['total_change_mm']:+.1f} mm" in text
     assert rajagopal.citation() in text
     md2, png2 = export_answer(Q.answer(Q.OUT_OF_SCOPE_ID, rajagopal), tmp_path / "out", rajagopal)

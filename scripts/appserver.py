@@ -1,0 +1,91 @@
+"""Start and stop a local ``streamlit run app.py`` (for the browser tests and the benchmarks).
+
+    from scripts.appserver import running_app
+    with running_app(["server.fileWatcherType=none"]) as (proc, url):
+        ...  # url answers /_stcore/health
+
+Run from the repository root (pytest.ini puts it on the path; the benchmarks add it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+__all__ = ["free_port", "start_app", "wait_healthy", "stop", "running_app"]
+
+
+class AppStartError(RuntimeError):
+    """The app did not answer its health check in time."""
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, timeout: float = 90.0, proc: subprocess.Popen | None = None) -> None:
+    """Wait until ``url``/_stcore/health answers; AppStartError after ``timeout`` seconds
+    (or as soon as ``proc`` has exited)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise AppStartError(f"streamlit exited with code {proc.returncode} before {url} answered")
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise AppStartError(f"{url} did not answer /_stcore/health within {timeout:g} s")
+
+
+def start_app(options=(), timeout: float = 90.0) -> tuple[subprocess.Popen, str]:
+    """``streamlit run app.py`` on a free localhost port, healthy; returns (process, base URL).
+
+    ``options``: extra config options as ``"section.name=value"`` strings.
+    """
+    port = free_port()
+    extra = [arg for opt in options for arg in (f"--{opt.split('=', 1)[0]}", opt.split("=", 1)[1])]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         *extra],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, timeout, proc)
+    except BaseException:
+        stop(proc)
+        raise
+    return proc, url
+
+
+def stop(proc: subprocess.Popen, timeout: float = 10.0) -> None:
+    """Terminate the server; kill it if it does not exit within ``timeout`` seconds."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@contextlib.contextmanager
+def running_app(options=(), timeout: float = 90.0):
+    """:func:`start_app` as a context manager: yields (process, URL), stops it on exit."""
+    proc, url = start_app(options, timeout)
+    try:
+        yield proc, url
+    finally:
+        stop(proc)
