@@ -16,6 +16,7 @@ into another fails them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import shutil
 import threading
@@ -109,9 +110,9 @@ def one_runtime():
     AppTest puts a fresh mock Runtime in the ``Runtime._instance`` class attribute for each
     run and sets it back to None when the run ends, and patches ``config.get_option`` for
     the run: fine one at a time, but concurrent AppTests would pull the Runtime out from
-    under each other ("Runtime hasn't been created!"), which is a harness artefact, not an
-    app bug. So ``Runtime.instance()`` answers one shared mock for this test, and the
-    config function is put back afterwards.
+    under each other ("Runtime hasn't been created!") and un-patch the config under each
+    other, which are harness artefacts, not app bugs. So ``Runtime.instance()`` answers one
+    shared mock for this test, the config is patched once, and both are put back afterwards.
 
     Likewise AppTest makes a new ScriptCache (compiled app.py) for every run, where the server
     keeps one per process and compiles once under its lock; concurrent compiles go through
@@ -144,9 +145,16 @@ def one_runtime():
         module.ScriptCache = lambda: one_script_cache
     Runtime.instance = classmethod(lambda cls: runtime)
     Runtime.exists = classmethod(lambda cls: True)
+    # AppTest.run patches config.get_option for "global.appTest" and puts it back when the run
+    # ends; a run that ends puts it back under another run still going, whose widgets then go
+    # unrecorded (KeyError on the widget id when the test reads them). One patch for the test.
+    saved_patch = app_test.patch_config_options
+    config.get_option = lambda key, _get=saved_get_option: True if key == "global.appTest" else _get(key)
+    app_test.patch_config_options = lambda options: contextlib.nullcontext()
     try:
         yield runtime
     finally:
+        app_test.patch_config_options = saved_patch
         for name, value in saved.items():
             setattr(Runtime, name, value)
         Runtime._instance = None

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from hipmodel import questions as Q
 from hipmodel.mechanics import curves
 from hipmodel.model import load_model, model_from_json
-from hipmodel.stretch import figure4_steps, find_pose, length_change, longest_length
+from hipmodel.stretch import figure4_steps, find_pose, length_change, load_poses, longest_length
 from hipmodel.switch import sign_change_angles
 
 MODELS = ("gait2392", "rajagopal2016", "dostal1981", "tlem2")
@@ -71,7 +71,7 @@ def test_no_digits_typed_into_the_prose():
             text = a.text
             for e in Q._switch_literature():  # labels read from data/switch_literature.json
                 text = text.replace(e["label"], "")
-            for p in Q.load_poses():
+            for p in load_poses():
                 for t in (p.angles_text(), p.how_to, p.name):
                     text = re.sub(r"(?<![\d.])" + re.escape(t), "", text)
             # names that contain digits, and texts read from the pose file
