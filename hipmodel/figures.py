@@ -416,12 +416,14 @@ def _encode_png(rgba: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
-# Two bounded caches, so that many curve variants (every rotation and adduction a class tries)
-# never push out the few anatomy backgrounds, which are larger and slower to rebuild.
-# An anatomy entry (7 in wide, 90 dpi) holds about 6 MB (Figure, canvas and background), a
-# curve entry about 3 MB: together at most ~170 MB, whatever the number of users.
-_ANATOMY_BLITS = _BlitCache(max_entries=16)
-_CURVE_BLITS = _BlitCache(max_entries=24)
+# Two bounded caches, so that many curve variants (each rotation and adduction a student tries
+# is a new curve) never push out the anatomy backgrounds, which are larger and slower to rebuild.
+# Measured per entry (RSS): anatomy (7 in wide, 90 dpi) 5.2 MB, curve 2.5 MB; so at most
+# ~82 MB whatever the number of users. Sixteen curves cover a class's sessions moving flexion
+# at their own rotation and adduction (a new rotation is a new curve, a miss anyway); the
+# anatomy changes only with the model, muscles and nerve type, which few students change.
+_ANATOMY_BLITS = _BlitCache(max_entries=8)
+_CURVE_BLITS = _BlitCache(max_entries=16)
 
 
 def _wrap(text: str, width: int) -> str:

@@ -126,6 +126,8 @@ def test_longest_length_in_the_box_matches_the_search_and_can_be_shown_in_the_ex
     switch_tab(at, STRETCH_TAB)
     assert at.slider(key="box_flexion").value == (0.0, 60.0)
     at.button(key="apply_longest").click().run()
+    assert at.session_state["tab"] == "Explorer"  # the button takes the user there
+    assert metric(at, "Piriformis: rotation moment arm")
     for key, value in zip(("flexion", "adduction", "rotation"), best.angles):
         assert at.slider(key=key).value == pytest.approx(value, abs=0.25)  # the sliders' 0.5 deg step
 

@@ -183,3 +183,23 @@ def test_fast_anatomy_png_with_nerve_matches_the_full_figure(model):
         figures.anatomy_figure(model, ["piriformis"], 40.0, nerve_type="E", layout="grid", width_in=6), dpi=72))
     assert fast.shape == full.shape
     assert (np.abs(fast - full).sum(-1) > 60).mean() < 0.01
+
+
+def test_the_kept_figure_backgrounds_are_bounded_and_kept_apart(model):
+    """However many poses, muscles and curves a class tries, each cache keeps at most its
+    max_entries figures (least recently used go first), and curves never push out anatomy."""
+    figures._ANATOMY_BLITS.clear()
+    figures._CURVE_BLITS.clear()
+    x = np.arange(-20, 120.5, 5.0)
+    anatomy_max, curve_max = figures._ANATOMY_BLITS.max_entries, figures._CURVE_BLITS.max_entries
+    first = figures.anatomy_png(model, ["piriformis"], 10.0, width_in=3, dpi=40)
+    for i in range(curve_max + 5):
+        c = hm.curves(model, model.muscle("piriformis"), x, 0.0, -40.0 + i)
+        figures.moment_arm_png(x, {"P": {"rotation_moment_arm_mm": c.rotation_moment_arm_mm}}, 10.0, dpi=40)
+    assert len(figures._CURVE_BLITS._entries) == curve_max
+    assert len(figures._ANATOMY_BLITS._entries) == 1  # the curves did not evict it
+    for mid in model.muscle_ids[: anatomy_max + 2]:
+        figures.anatomy_png(model, [mid], 10.0, width_in=3, dpi=40)
+    assert len(figures._ANATOMY_BLITS._entries) == anatomy_max
+    # an evicted background is rebuilt on demand and gives the same picture
+    assert figures.anatomy_png(model, ["piriformis"], 10.0, width_in=3, dpi=40) == first
