@@ -15,6 +15,7 @@ from .mechanics import (
     MuscleCurves,
     action_in_words,
     curves,
+    curves_for_muscles,
     moment_arms_m,
     moment_arms_numeric_m,
     muscle_length_m,
@@ -34,7 +35,7 @@ from .switch import Switch, sign_change_angles, switch_angle_map
 
 __all__ = [
     "COORDINATES", "Pose", "PoseError", "check_angle", "joint_axes", "rotation_matrix",
-    "MuscleCurves", "action_in_words", "curves", "moment_arms_m", "moment_arms_numeric_m",
+    "MuscleCurves", "action_in_words", "curves", "curves_for_muscles", "moment_arms_m", "moment_arms_numeric_m",
     "muscle_length_m", "path_points_m",
     "DATA_DIR", "DEFAULT_MODEL_ID", "Model", "ModelDataError", "Muscle", "available_model_ids",
     "load_model", "load_model_file",
