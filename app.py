@@ -321,7 +321,7 @@ def explorer_tab(state: ExplorerState, model: hm.Model) -> None:
     data = curve_data(model.id, state.muscles, state.adduction, state.rotation)
     left, right = st.columns([1, 1])
     with left:
-        m1, m2 = st.columns(2)
+        m1, m2 = st.columns([0.9, 1.1])  # room for "internal rotator" in a narrow window
         m1.metric(f"{r.muscle_name}: rotation moment arm", f"{r.rotation_moment_arm_mm:+.1f} mm",
                   help="+ internal rotation, \u2212 external rotation (OpenSim sign: \u2212dL/dq)")
         m2.metric("Action now", r.action.split(",")[0])
@@ -527,6 +527,22 @@ def figure4_section(model: hm.Model, mu) -> None:
 
 
 # ----------------------------------------------------------------------------- readers' questions
+def question_typed() -> None:
+    """Show the question the typed words map to in the list as well (out-of-scope ones are not in it)."""
+    from hipmodel import questions
+
+    text = (st.session_state.get("q_text") or "").strip()
+    if text:
+        qid = questions.find_question(text).question_id
+        if qid in questions.question_ids():
+            st.session_state["q_id"] = qid
+
+
+def question_chosen() -> None:
+    """A question picked from the list replaces the typed one."""
+    st.session_state["q_text"] = ""
+
+
 def questions_tab(state: ExplorerState, model: hm.Model) -> None:
     from hipmodel import questions, stretch_figures
 
@@ -538,9 +554,9 @@ def questions_tab(state: ExplorerState, model: hm.Model) -> None:
 
     st.markdown("Questions readers and students ask, answered with numbers the model computes now "
                 f"({model.name}). Type your own question, or pick one.")
-    asked = st.text_input("Your question", key="q_text", max_chars=300,
+    asked = st.text_input("Your question", key="q_text", max_chars=300, on_change=question_typed,
                           placeholder="e.g. at what angle does the piriformis stop rotating the leg outwards?")
-    st.selectbox("Or choose a question", list(bank), key="q_id", format_func=short)
+    st.selectbox("Or choose a question", list(bank), key="q_id", format_func=short, on_change=question_chosen)
     asked = (asked or "").strip()
     b = answer_bundle(model.id, None if asked else st.session_state.get("q_id") or next(iter(bank)), asked or None)
     ans = b["answer"]

@@ -153,6 +153,11 @@ def test_questions_tab_answers_a_question_typed_in_own_words():
     assert at.subheader[0].value == expected.question
     assert any(expected.text.split("\n\n")[0] in md.value for md in at.markdown)
     assert questions.find_question(text).question_id == "why_figure4"
+    assert at.selectbox(key="q_id").value == "why_figure4"  # the list shows the same question
+    # picking from the list replaces the typed words
+    at.selectbox(key="q_id").set_value("abductor").run()
+    assert at.text_input(key="q_text").value == ""
+    assert at.subheader[0].value == questions.answer("abductor", hm.load_model()).question
 
 
 def test_an_out_of_scope_question_gets_the_honest_notice():
