@@ -18,6 +18,7 @@ import hipmodel as hm
 from hipmodel import figures
 from hipmodel.explain import readout
 from hipmodel.state import RANGES, STEP_DEG, ExplorerState, loadable_models, query_from_state, state_from_query
+from hipmodel.state import TABS as TAB_IDS
 
 FLEXION_GRID = np.arange(-20.0, 120.0 + 0.25, 0.5)
 PRESETS_FALLBACK = {"standing": ("Standing", 0.0, 0.0, 0.0, "neutral pose")}
@@ -257,8 +258,20 @@ def initialise_from_url() -> None:
     st.session_state["model"] = state.model
     st.session_state["muscles"] = list(state.muscles)
     st.session_state["nerve"] = state.nerve
+    if "tab" in st.query_params or "tab" not in st.session_state:
+        st.session_state["tab"] = tab_label(state.tab)
+    if state.question:
+        st.session_state["q_id"] = state.question
     st.session_state["notices"] = notices
     st.session_state["_initialised"] = True
+
+
+def tab_label(tab_id: str) -> str:
+    return dict(zip(TAB_IDS, TABS))[tab_id]
+
+
+def tab_id(label: str | None) -> str:
+    return dict(zip(TABS, TAB_IDS)).get(label, TAB_IDS[0])
 
 
 # ----------------------------------------------------------------------------- layout
@@ -302,7 +315,8 @@ def sidebar() -> ExplorerState:
     muscles = tuple(st.session_state["muscles"]) or ("piriformis",)
     return ExplorerState(model=model.id, muscles=muscles, flexion=st.session_state["flexion"],
                          adduction=st.session_state["adduction"], rotation=st.session_state["rotation"],
-                         nerve=st.session_state.get("nerve", "A"))
+                         nerve=st.session_state.get("nerve", "A"), tab=tab_id(st.session_state.get("tab")),
+                         question=st.session_state.get("q_id") or "")
 
 
 def png_svg_buttons(make_fig, stem: str, key: str) -> None:
@@ -630,7 +644,7 @@ def main() -> None:
                 guarded(part, state, model)
 
 
-TABS = {
+TABS = {  # labels, in the order of hipmodel.state.TABS (their ids in a link)
     "Explorer": explorer_tab,
     "The switch in context": context_tab,
     "Sciatic nerve variants": nerve_tab,

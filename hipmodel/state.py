@@ -1,6 +1,7 @@
 """The explorer's state and its URL form (pure Python; no streamlit here).
 
-A shared link holds the pose, the model and the muscles. :func:`state_from_query`
+A shared link holds the pose, the model, the muscles, the nerve type, the open tab
+and (on the questions tab) the question. :func:`state_from_query`
 turns any mapping of strings (a URL's query parameters) into a valid
 :class:`ExplorerState` plus one-line notices for whatever it had to correct; it
 never raises on bad input. :func:`query_from_state` is its inverse.
@@ -21,6 +22,8 @@ RANGES = {"flexion": (-20.0, 120.0), "adduction": (-30.0, 30.0), "rotation": (-4
 STEP_DEG = 0.5
 MAX_MUSCLES = 12
 NERVE_TYPES = ("A", "B", "C", "D", "E", "F")
+# the app's tabs, as they appear in a link (?tab=...), in order
+TABS = ("explorer", "context", "nerve", "stretches", "questions")
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,8 @@ class ExplorerState:
     adduction: float = 0.0
     rotation: float = 0.0
     nerve: str = "A"
+    tab: str = "explorer"
+    question: str = ""  # a question id from hipmodel.questions, shown on the questions tab
     extra: dict = field(default_factory=dict, compare=False)
 
 
@@ -128,6 +133,26 @@ def state_from_query(params) -> tuple[ExplorerState, list[str]]:
         else:
             notices.append(f"nerve: '{_quote(letter)}' is not a type A-F; using A")
 
+    tab = "explorer"
+    raw_tab = get("tab")
+    if raw_tab is not None:
+        key = str(raw_tab).strip().lower()[:20]
+        if key in TABS:
+            tab = key
+        else:
+            notices.append(f"tab: '{_quote(key)}' is not one of {', '.join(TABS)}; showing explorer")
+
+    question = ""
+    raw_q = get("q")
+    if raw_q is not None:
+        from .questions import question_ids  # here, not at the top: the URL rarely names one
+
+        key = str(raw_q).strip().lower()[:60]
+        if key in question_ids():
+            question = key
+        else:
+            notices.append(f"q: '{_quote(key)}' is not a question id; showing the first question")
+
     state = ExplorerState(
         model=model_id,
         muscles=tuple(muscles),
@@ -135,6 +160,8 @@ def state_from_query(params) -> tuple[ExplorerState, list[str]]:
         adduction=_angle(get("adduction"), "adduction", notices),
         rotation=_angle(get("rotation"), "rotation", notices),
         nerve=nerve,
+        tab=tab,
+        question=question,
     )
     return state, notices
 
@@ -160,7 +187,8 @@ def query_from_state(state: ExplorerState) -> dict[str, str]:
         "adduction": f"{state.adduction:g}",
         "rotation": f"{state.rotation:g}",
         "nerve": state.nerve,
-    }
+    } | ({"tab": state.tab} if state.tab != "explorer" else {}) | (
+        {"q": state.question} if state.tab == "questions" and state.question else {})
 
 
 def clamp_state(state: ExplorerState) -> ExplorerState:

@@ -198,3 +198,16 @@ def test_answer_zip_holds_the_markdown_and_the_figure_it_links():
     assert z.read("why_figure4.png")[:8] == b"\x89PNG\r\n\x1a\n"
     for value in ans.numbers.values():  # the table of numbers carries every number the text used
         assert isinstance(value, float | int)
+
+
+def test_a_link_opens_a_tab_and_a_question_and_the_page_writes_them_back():
+    """A writer sends a link to one answer."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["tab"] = "questions"
+    at.query_params["q"] = "abductor"
+    at.run()
+    assert not at.exception
+    assert at.subheader[0].value == questions.answer("abductor", hm.load_model()).question
+    assert at.query_params["tab"] in ("questions", ["questions"]) and at.query_params["q"] in ("abductor", ["abductor"])
+    switch_tab(at, "Stretches")
+    assert at.query_params["tab"] in ("stretches", ["stretches"]) and "q" not in at.query_params

@@ -69,3 +69,22 @@ def test_notices_never_echo_markup_from_the_url():
     text = " ".join(notices)
     for ch in "<>[]()*`":
         assert ch not in text.replace("(allowed", "").replace("deg)", "")
+
+
+def test_tab_and_question_round_trip_and_bad_ones_give_notices():
+    from hipmodel import questions
+    from hipmodel.state import TABS
+
+    qid = questions.question_ids()[5]
+    state = ExplorerState(tab="questions", question=qid, nerve="C")
+    query = query_from_state(state)
+    assert query["tab"] == "questions" and query["q"] == qid
+    again, notices = state_from_query(query)
+    assert again == state and notices == []
+    assert "tab" not in query_from_state(ExplorerState())  # the explorer is the default: short links
+    assert "q" not in query_from_state(ExplorerState(tab="nerve", question=qid))  # only on its tab
+    for t in TABS:
+        assert state_from_query({"tab": t})[0].tab == t
+    state, notices = state_from_query({"tab": "<script>", "q": "drop_table"})
+    assert state.tab == "explorer" and state.question == ""
+    assert len(notices) == 2 and all("<" not in n for n in notices)
