@@ -112,7 +112,7 @@ def test_an_angle_too_big_for_a_float_is_a_pose_error():
 
 
 # ----------------------------------------------------------------------------- URL state
-KEYS = ("model", "muscles", "flexion", "adduction", "rotation", "nerve")
+KEYS = ("model", "muscles", "flexion", "adduction", "rotation", "nerve", "tab", "q")
 NUMBERISH = st.one_of(
     st.floats().map(repr),
     st.floats().map(str),
@@ -138,6 +138,12 @@ QUERY = st.dictionaries(
 )
 
 
+from hipmodel.questions import question_ids  # noqa: E402
+from hipmodel.state import TABS  # noqa: E402
+
+QUESTION_IDS = set(question_ids())
+
+
 def check_valid_state(state, notices) -> None:
     assert isinstance(state, ExplorerState)
     assert state.model in MODELS
@@ -149,6 +155,7 @@ def check_valid_state(state, notices) -> None:
         assert isinstance(v, float) and math.isfinite(v) and lo <= v <= hi, (key, v)
         assert (v / STEP_DEG).is_integer(), (key, v)  # on the slider's grid
     assert state.nerve in NERVE_TYPES
+    assert state.tab in TABS and (state.question == "" or state.question in QUESTION_IDS)
     assert isinstance(notices, list) and all(isinstance(n, str) and n for n in notices)
     for n in notices:  # shown with st.warning (markdown): nothing from the URL may become markup
         assert not set(n) & set("<>[]`*_\\|#"), n
