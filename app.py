@@ -10,6 +10,7 @@ import gc
 import io
 import itertools
 import json
+from dataclasses import replace
 
 import numpy as np
 import streamlit as st
@@ -216,38 +217,33 @@ def on_model_change() -> None:
     st.session_state["muscles"] = kept or ["piriformis" if "piriformis" in model.muscle_ids else model.muscle_ids[0]]
 
 
-# Streamlit forgets a widget's value at the end of a run in which the widget is not drawn. Only
-# the open tab is drawn, and under load a run can be cut short by the next slider move before the
-# sidebar is drawn. So each run notes these values, and puts back any that went missing. It never
-# writes a value that is present: that would send it back to the browser and make a slider the
-# user is still dragging jump back.
-KEPT_WIDGETS = {
-    "nerve": "A", "show_nerve": True, "q_text": "", "q_id": None,
-    "box_flexion": (0.0, 120.0), "box_adduction": (-30.0, 30.0), "box_rotation": (-45.0, 45.0),
-    "f4_flexion": None, "f4_adduction": None, "f4_rotation": None,
-    "model": None, "muscles": None, "flexion": None, "adduction": None, "rotation": None,
-}
+# Streamlit forgets a widget's value at the end of a run in which the widget is not drawn, and
+# only the open tab is drawn. So a tab's widgets keep their value in a plain session value of
+# their own (never a widget key), and a widget is given it back just before it is drawn, only
+# when it has none. Never writing a widget that has a value matters twice: it would send the
+# value back to the browser (a slider the user is still pressing jumps back), and a value
+# written while its widget is hidden comes back later in place of the user's.
+def kept_widget(widget, key: str, store: str, default, *args, **kwargs):
+    """Draw ``widget(*args, key=key, **kwargs)`` with its value kept in ``st.session_state[store]``."""
+    if key not in st.session_state:
+        st.session_state[key] = st.session_state.get(store, default)
+    value = widget(*args, key=key, **kwargs)
+    st.session_state[store] = value
+    return value
 
 
-# one value, two widgets: the nerve type is a selectbox in the explorer and a radio in its tab
-SHARED_KEYS = ("nerve",)
+# the sidebar is drawn in every run, but under load a run can be cut short by the next slider
+# move before it is; these are noted each run and put back if they went missing
+SIDEBAR_KEYS = ("model", "muscles") + POSE_KEYS
 
 
-def keep_widget_values() -> None:
-    from hipmodel import questions, stretch
-
-    memory = st.session_state.setdefault("_widget_memory", {})
-    defaults = dict(KEPT_WIDGETS, q_id=questions.question_ids()[0])
-    defaults.update(zip(("f4_flexion", "f4_adduction", "f4_rotation"), stretch.FIGURE4_FINAL_POSE))
-    for key, default in defaults.items():
+def keep_sidebar_values() -> None:
+    memory = st.session_state.setdefault("_sidebar_memory", {})
+    for key in SIDEBAR_KEYS:
         if key in st.session_state:
             memory[key] = st.session_state[key]
-            if key in SHARED_KEYS:  # a value set through the session state, which a different widget can take up
-                st.session_state[key] = memory[key]
         elif key in memory:
             st.session_state[key] = memory[key]
-        elif default is not None:
-            st.session_state[key] = default
 
 
 def initialise_from_url() -> None:
@@ -261,7 +257,7 @@ def initialise_from_url() -> None:
     if "tab" in st.query_params or "tab" not in st.session_state:
         st.session_state["tab"] = tab_label(state.tab)
     if state.question:
-        st.session_state["q_id"] = state.question
+        st.session_state["question"] = state.question
     st.session_state["notices"] = notices
     st.session_state["_initialised"] = True
 
@@ -316,7 +312,7 @@ def sidebar() -> ExplorerState:
     return ExplorerState(model=model.id, muscles=muscles, flexion=st.session_state["flexion"],
                          adduction=st.session_state["adduction"], rotation=st.session_state["rotation"],
                          nerve=st.session_state.get("nerve", "A"), tab=tab_id(st.session_state.get("tab")),
-                         question=st.session_state.get("q_id") or "")
+                         question=st.session_state.get("question") or "")
 
 
 def png_svg_buttons(make_fig, stem: str, key: str) -> None:
@@ -346,9 +342,9 @@ def explorer_tab(state: ExplorerState, model: hm.Model) -> None:
                   f"{r.length_change_pct:+.1f} % ({r.length_mm:.1f} mm now)", delta_color="off")
         st.info(r.sentence)
         t1, t2, t3 = st.columns(3)
-        show_add = t1.toggle("Ab/adduction", key="show_adduction")
-        show_flex = t2.toggle("Flexion", key="show_flexion")
-        show_len = t3.toggle("Length", key="show_length")
+        show_add = kept_widget(t1.toggle, "show_adduction", "_kept_show_adduction", False, "Ab/adduction")
+        show_flex = kept_widget(t2.toggle, "show_flexion", "_kept_show_flexion", False, "Flexion")
+        show_len = kept_widget(t3.toggle, "show_length", "_kept_show_length", False, "Length")
 
         kept = st.session_state.get("kept") or None
         curve_args = dict(
@@ -393,11 +389,12 @@ def explorer_nerve_controls(state: ExplorerState) -> str | None:
         st.caption(f"Sciatic nerve not drawn: its data could not be read ({nerve_status()}).")
         return None
     c1, c2 = st.columns([1, 1])
-    show = c1.toggle("Sciatic nerve, from behind", key="show_nerve",
+    show = kept_widget(c1.toggle, "show_nerve", "_kept_show_nerve", True, "Sciatic nerve, from behind",
                      help="Beaton & Anson type: where the nerve passes the piriformis (tab 'Sciatic nerve variants')")
     # plain letters, no format_func: AppTest's record of format functions is not thread-safe
     # (tests/test_concurrency.py runs twenty sessions in threads of one process)
-    c2.selectbox("Beaton & Anson type", NERVE_TYPES, key="nerve", disabled=not show, label_visibility="collapsed")
+    kept_widget(c2.selectbox, "nerve_select", "nerve", "A", "Beaton & Anson type", NERVE_TYPES, disabled=not show,
+         label_visibility="collapsed")
     if show and "piriformis" not in state.muscles:
         st.caption("The nerve is drawn around the piriformis: add it to the muscles to see it.")
     return st.session_state["nerve"] if show else None
@@ -449,7 +446,7 @@ def nerve_tab(state: ExplorerState, model: hm.Model) -> None:
         "as one trunk (type A). In some people one of its two divisions, the tibial or the common fibular, runs "
         "**through** the muscle (which is then split into two heads) or **above** it. Beaton & Anson's letters "
         "A to F name the six courses. The type chosen here is also drawn on the explorer's view from behind.")
-    st.radio("Type", NERVE_TYPES, key="nerve", horizontal=True,
+    kept_widget(st.radio, "nerve_radio", "nerve", "A", "Type", NERVE_TYPES, horizontal=True,
              help="Beaton & Anson type; the explorer draws the chosen one on its view from behind")
     d = nerve_pngs(st.session_state.get("nerve", "A"), nerve_data_stamp())
     letter = st.session_state.get("nerve", "A")
@@ -509,9 +506,12 @@ def longest_box(model: hm.Model, mu) -> None:
     from hipmodel import stretch
 
     st.markdown("**Where is it longest?** Set the joint range you allow:")
-    fr = st.slider("Flexion range (deg)", 0.0, 120.0, step=5.0, key="box_flexion")
-    ar = st.slider("Adduction range (deg)", *RANGES["adduction"], step=5.0, key="box_adduction")
-    rr = st.slider("Rotation range (deg)", *RANGES["rotation"], step=5.0, key="box_rotation")
+    fr = kept_widget(st.slider, "box_flexion", "_kept_box_flexion", (0.0, 120.0), "Flexion range (deg)", 0.0, 120.0,
+              step=5.0)
+    ar = kept_widget(st.slider, "box_adduction", "_kept_box_adduction", RANGES["adduction"], "Adduction range (deg)",
+              *RANGES["adduction"], step=5.0)
+    rr = kept_widget(st.slider, "box_rotation", "_kept_box_rotation", RANGES["rotation"], "Rotation range (deg)",
+              *RANGES["rotation"], step=5.0)
     best = stretch.longest_length(model, mu, fr, ar, rr)
     st.success(f"Longest at {best.flexion_deg:.1f}\u00b0 flexion, {best.adduction_deg:.1f}\u00b0 adduction, "
                f"{best.rotation_deg:.1f}\u00b0 rotation: {best.change_mm:+.1f} mm ({best.change_pct:+.1f} %) "
@@ -531,9 +531,11 @@ def figure4_section(model: hm.Model, mu) -> None:
     with st.expander("Change the final pose (default: flexion {:g}\u00b0, adduction {:g}\u00b0, rotation {:g}\u00b0)"
                      .format(*stretch.FIGURE4_FINAL_POSE)):
         c1, c2, c3 = st.columns(3)
-        f = c1.slider("Flexion (deg)", 0.0, 120.0, step=5.0, key="f4_flexion")
-        r = c2.slider("Rotation (deg)", *RANGES["rotation"], step=5.0, key="f4_rotation")
-        a = c3.slider("Adduction (deg)", *RANGES["adduction"], step=5.0, key="f4_adduction")
+        f0, a0, r0 = stretch.FIGURE4_FINAL_POSE
+        f = kept_widget(c1.slider, "f4_flexion", "_kept_f4_flexion", f0, "Flexion (deg)", 0.0, 120.0, step=5.0)
+        r = kept_widget(c2.slider, "f4_rotation", "_kept_f4_rotation", r0, "Rotation (deg)", *RANGES["rotation"], step=5.0)
+        a = kept_widget(c3.slider, "f4_adduction", "_kept_f4_adduction", a0, "Adduction (deg)", *RANGES["adduction"],
+                 step=5.0)
     png, steps = figure4_data(model.id, mu.id, (f, a, r))
     st.image(png, width="stretch")
     for s in steps:
@@ -549,12 +551,12 @@ def question_typed() -> None:
     if text:
         qid = questions.find_question(text).question_id
         if qid in questions.question_ids():
-            st.session_state["q_id"] = qid
+            st.session_state["q_id"] = st.session_state["question"] = qid
 
 
 def question_chosen() -> None:
     """A question picked from the list replaces the typed one."""
-    st.session_state["q_text"] = ""
+    st.session_state["q_text"] = st.session_state["_kept_q_text"] = ""
 
 
 def questions_tab(state: ExplorerState, model: hm.Model) -> None:
@@ -568,13 +570,16 @@ def questions_tab(state: ExplorerState, model: hm.Model) -> None:
 
     st.markdown("Questions readers and students ask, answered with numbers the model computes now "
                 f"({model.name}). Type your own question, or pick one.")
-    asked = st.text_input("Your question", key="q_text", max_chars=300, on_change=question_typed,
-                          placeholder="e.g. at what angle does the piriformis stop rotating the leg outwards?")
-    st.selectbox("Or choose a question", list(bank), key="q_id", format_func=short, on_change=question_chosen)
+    asked = kept_widget(st.text_input, "q_text", "_kept_q_text", "", "Your question", max_chars=300,
+                 on_change=question_typed,
+                 placeholder="e.g. at what angle does the piriformis stop rotating the leg outwards?")
+    kept_widget(st.selectbox, "q_id", "question", next(iter(bank)), "Or choose a question", list(bank), format_func=short,
+         on_change=question_chosen)
     asked = (asked or "").strip()
-    b = answer_bundle(model.id, None if asked else st.session_state.get("q_id") or next(iter(bank)), asked or None)
+    b = answer_bundle(model.id, None if asked else st.session_state.get("question") or next(iter(bank)),
+                      asked or None)
     ans = b["answer"]
-    if asked:
+    if asked and ans.question_id in bank:
         conf = f" (match {ans.confidence:.0%})" if ans.confidence is not None else ""
         st.caption(f"Closest question{conf}:")
     st.subheader(ans.question)
@@ -625,10 +630,9 @@ def main() -> None:
                  + " ".join(loadable_models()[1].values()))
         st.stop()
     initialise_from_url()
-    keep_widget_values()
+    keep_sidebar_values()
     state = sidebar()
     model = hm.load_model(state.model)
-    st.query_params.from_dict(query_from_state(state))
 
     st.title("The piriformis and the hip rotators")
     st.caption("Right hip, OpenSim convention: + flexion, + adduction, + internal rotation. Moment arms in mm; "
@@ -642,6 +646,9 @@ def main() -> None:
         if tab.open:
             with tab:
                 guarded(part, state, model)
+    # the link, last: a tab's widgets (nerve type, question) have just stored their values
+    st.query_params.from_dict(query_from_state(replace(
+        state, nerve=st.session_state.get("nerve", state.nerve), question=st.session_state.get("question") or "")))
 
 
 TABS = {  # labels, in the order of hipmodel.state.TABS (their ids in a link)

@@ -783,8 +783,14 @@ def figure4_steps(
     s1 = (f"Standing, the {name} is {v(0, 'length_mm', L[0], '.0f')} mm long and {action(0, rma[0])}. "
           + ("Turning the thigh inwards would stretch it; turning it outwards slackens it."
              if rma[0] < 0 else "Turning the thigh outwards would stretch it."))
-    s2 = (f"Bending the hip to {v(1, 'flexion_deg', F, 'g')}° {_more(step[1])} it by "
-          f"{v(1, 'step_change_mm', abs(step[1]), '.1f')} mm. ")
+    def by(i: int) -> str:
+        """'lengthens it by 8.0 mm', or 'leaves its length unchanged' for less than 0.05 mm."""
+        if abs(step[i]) < 0.05:
+            return "leaves its length unchanged"
+        return f"{_more(step[i])} it by {v(i, 'step_change_mm', abs(step[i]), '.1f')} mm"
+
+    s2 = (f"Bending the hip to {v(1, 'flexion_deg', F, 'g')}° {by(1)}. "
+          if F != 0 else f"The hip stays straight in this version ({v(1, 'flexion_deg', F, 'g')}° flexion). ")
     if switches and rma[0] < 0 < rma[1]:
         s2 += (f"On the way, at {v(1, 'switch_deg', switches[0].flexion_deg, '.0f')}° flexion, its line of pull "
                f"crosses the thigh's long axis: it is now {action(1, rma[1])}, so turning the thigh outwards now "
@@ -796,27 +802,31 @@ def figure4_steps(
     if R == 0:
         s3 = "No rotation in this version: the thigh is not turned, so the length does not change."
     else:
-        s3 = (f"Turning the thigh {turn} by {v(2, 'rotation_deg', abs(R), 'g')}° (crossing the ankle over the other "
-              f"thigh) {_more(step[2])} it by {v(2, 'step_change_mm', abs(step[2]), '.1f')} mm more")
+        how = " (crossing the ankle over the other thigh)" if R < 0 else ""
+        more = " more" if abs(step[2]) >= 0.05 and F != 0 else ""
+        s3 = f"Turning the thigh {turn} by {v(2, 'rotation_deg', abs(R), 'g')}°{how} {by(2)}{more}"
         kind = "internal" if rma[1] > 0 else "external"
-        if step[2] != 0:
+        if abs(step[2]) >= 0.05:
             s3 += (f", because at {v(2, 'flexion_deg', F, 'g')}° flexion it is an {kind} rotator: turning the thigh "
                    f"{turn} {'pulls it longer' if step[2] > 0 else 'lets it slacken'}.")
         else:
             s3 += "."
-    across = "towards the opposite shoulder" if A >= 0 else "out to the side"
-    s4 = (f"Pulling the knee {across} ({v(3, 'adduction_deg', abs(A), 'g')}° "
-          f"{'adduction' if A >= 0 else 'abduction'}) {_more(step[3])} it by "
-          f"{v(3, 'step_change_mm', abs(step[3]), '.1f')} mm")
+    if A == 0:
+        s4 = f"Leaving the knee over the hip ({v(3, 'adduction_deg', A, 'g')}° adduction) {by(3)}"
+    else:
+        across = "towards the opposite shoulder" if A > 0 else "out to the side"
+        s4 = (f"Pulling the knee {across} ({v(3, 'adduction_deg', abs(A), 'g')}° "
+              f"{'adduction' if A > 0 else 'abduction'}) {by(3)}")
     if ama[2] < 0 and A > 0 and step[3] > 0:
         s4 += (f", because the {name} is an abductor ({v(3, 'abduction_moment_arm_mm', abs(ama[2]), '.1f')} mm) "
                "and moving the knee across pulls on it")
     s4 += (f". In total it is {v(3, 'change_mm', d[3], '+.1f')} mm ({v(3, 'change_pct', pct[3], '+.1f')}%) "
            "against standing.")
 
-    titles = ("Standing", f"Flex the hip to {F:g}°",
-              f"Turn the thigh {'out' if R < 0 else 'in'} {abs(R):g}°",
-              f"Knee towards the opposite shoulder ({A:g}°)" if A >= 0 else f"Knee out ({-A:g}° abduction)")
+    titles = ("Standing", f"Flex the hip to {F:g}°" if F != 0 else "Hip stays straight",
+              f"Turn the thigh {'out' if R < 0 else 'in'} {abs(R):g}°" if R != 0 else "No turn of the thigh",
+              f"Knee towards the opposite shoulder ({A:g}°)" if A > 0 else f"Knee out ({-A:g}° abduction)" if A < 0
+              else "Knee stays over the hip")
     return tuple(
         Figure4Step(
             number=i + 1, title=titles[i],

@@ -41,6 +41,13 @@ def metric(at, label_start):
     return next(m.value for m in at.metric if m.label.startswith(label_start))
 
 
+def expected_moment_arm(flexion, adduction=0.0, rotation=0.0, model="gait2392") -> float:
+    m = hm.load_model(model)
+    # the sliders' 0.5 deg step: the explorer shows the pose rounded to it
+    f, a, r = (round(v / 0.5) * 0.5 for v in (flexion, adduction, rotation))
+    return float(hm.curves(m, m.muscle("piriformis"), f, a, r).rotation_moment_arm_mm)
+
+
 def image_urls(at) -> list[str]:
     return [i.proto.imgs[0].url for i in at.get("image")]
 
@@ -52,7 +59,7 @@ def test_nerve_tab_shows_the_chosen_type_with_its_prevalence_from_the_data(lette
     at = open_tab(NERVE_TAB, nerve=letter)
     v = nerve.load_nerve_variants()
     vt = v.type(letter)
-    assert at.radio(key="nerve").value == letter
+    assert at.radio(key="nerve_radio").value == letter
     assert at.subheader[0].value == f"Type {letter}: {vt.short}"
     page = " ".join(m.value for m in at.markdown)
     for line in nerve.type_prevalence_lines(letter, v):
@@ -63,10 +70,10 @@ def test_nerve_tab_shows_the_chosen_type_with_its_prevalence_from_the_data(lette
 
 def test_choosing_a_type_in_the_nerve_tab_carries_to_the_explorer_and_the_link():
     at = open_tab(NERVE_TAB)
-    at.radio(key="nerve").set_value("E").run()
+    at.radio(key="nerve_radio").set_value("E").run()
     assert at.subheader[0].value.startswith("Type E:")
     switch_tab(at, "Explorer")
-    assert at.selectbox(key="nerve").value == "E"
+    assert at.selectbox(key="nerve_select").value == "E"
     assert at.query_params["nerve"] in ("E", ["E"])
 
 
@@ -74,12 +81,12 @@ def test_explorer_draws_the_nerve_overlay_and_it_follows_the_type_and_toggle():
     at = open_tab("Explorer", nerve="B")
     anatomy = lambda: image_urls(at)[1]  # noqa: E731 - [0] is the curve, [1] the anatomy views
     with_b = anatomy()
-    at.selectbox(key="nerve").set_value("F").run()
+    at.selectbox(key="nerve_select").set_value("F").run()
     with_f = anatomy()
     at.toggle(key="show_nerve").set_value(False).run()
     without = anatomy()
     assert len({with_b, with_f, without}) == 3
-    assert at.selectbox(key="nerve").disabled
+    assert at.selectbox(key="nerve_select").disabled
 
 
 def test_a_broken_nerve_file_is_reported_and_the_explorer_still_works(tmp_path, monkeypatch):
@@ -127,7 +134,7 @@ def test_longest_length_in_the_box_matches_the_search_and_can_be_shown_in_the_ex
     assert at.slider(key="box_flexion").value == (0.0, 60.0)
     at.button(key="apply_longest").click().run()
     assert at.session_state["tab"] == "Explorer"  # the button takes the user there
-    assert metric(at, "Piriformis: rotation moment arm")
+    assert metric(at, "Piriformis: rotation moment arm") == f"{expected_moment_arm(*best.angles):+.1f} mm"
     for key, value in zip(("flexion", "adduction", "rotation"), best.angles):
         assert at.slider(key=key).value == pytest.approx(value, abs=0.25)  # the sliders' 0.5 deg step
 
@@ -141,6 +148,34 @@ def test_figure4_steps_are_the_library_sentences_for_the_chosen_final_pose():
     for s in steps:
         assert s.sentence in page
     assert "flex the hip to 90" in page.lower() or "90\u00b0" in page
+
+
+def test_values_set_on_a_tab_reached_from_the_explorer_survive_a_visit_elsewhere():
+    """The usual path: open the link (explorer), go to a tab, set things, look elsewhere, come back."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.toggle(key="show_length").set_value(True).run()
+    switch_tab(at, STRETCH_TAB)
+    at.slider(key="box_flexion").set_value((0.0, 60.0)).run()
+    at.slider(key="f4_flexion").set_value(30.0).run()
+    longest = at.success[0].value
+    switch_tab(at, QUESTIONS_TAB)
+    at.text_input(key="q_text").input("is it an abductor").run()
+    switch_tab(at, "Explorer")
+    assert at.toggle(key="show_length").value is True
+    switch_tab(at, STRETCH_TAB)
+    assert at.slider(key="box_flexion").value == (0.0, 60.0)
+    assert at.slider(key="f4_flexion").value == 30.0
+    assert at.success[0].value == longest
+    switch_tab(at, QUESTIONS_TAB)
+    assert at.text_input(key="q_text").value == "is it an abductor"
+    assert at.selectbox(key="q_id").value == "abductor"
+    # and again, so a value restored once is not replaced by an older one the second time
+    switch_tab(at, STRETCH_TAB)
+    at.slider(key="box_flexion").set_value((30.0, 90.0)).run()
+    switch_tab(at, "Explorer")
+    switch_tab(at, STRETCH_TAB)
+    assert at.slider(key="box_flexion").value == (30.0, 90.0)
 
 
 # --------------------------------------------------------------------------- readers' questions

@@ -442,3 +442,19 @@ def test_cli_stretch_list_longest_steps_and_angles(capsys):
     rc, out, _ = run_cli(["stretch", "--flexion", "30", "--rotation", "20"], capsys)
     lc = S.length_change(g, piri(g), 30.0, 0.0, 20.0)
     assert rc == 0 and f"{float(lc.change_mm):+.1f} mm" in out and "internal rotation lengthens it" in out
+
+
+def test_figure4_sentences_read_right_at_the_edges():
+    """A coach may set the final pose to zero flexion, rotation or adduction, or turn the thigh in."""
+    from hipmodel import load_model
+    from hipmodel.stretch import figure4_steps
+
+    m = load_model()
+    mu = m.muscle("piriformis")
+    flat = figure4_steps(m, mu, 0.0, 0.0, 0.0)
+    text = " ".join(s.sentence for s in flat)
+    assert "by 0.0 mm" not in text and "does not change it by" not in text
+    assert [s.title for s in flat][1:] == ["Hip stays straight", "No turn of the thigh", "Knee stays over the hip"]
+    inward = figure4_steps(m, mu, 90.0, 20.0, 30.0)
+    assert "crossing the ankle" not in inward[2].sentence  # that describes turning out, not in
+    assert "crossing the ankle" in figure4_steps(m, mu, 90.0, 20.0, -30.0)[2].sentence
