@@ -76,6 +76,18 @@ def _angle(raw, name, notices):
     return round(v / STEP_DEG) * STEP_DEG + 0.0
 
 
+def _choice(raw, name: str, allowed, default: str, why: str, notices: list, upper: bool = False) -> str:
+    """One of ``allowed`` from a URL value, else ``default`` and a notice ending in ``why``."""
+    if raw is None:
+        return default
+    key = str(raw).strip()[:60]
+    key = key.upper() if upper else key.lower()
+    if key in allowed:
+        return key
+    notices.append(f"{name}: '{_quote(key)}' {why}")
+    return default
+
+
 def state_from_query(params) -> tuple[ExplorerState, list[str]]:
     """A valid state from query parameters, and notices for what was corrected.
 
@@ -124,34 +136,15 @@ def state_from_query(params) -> tuple[ExplorerState, list[str]]:
             notices.append(f"muscles: none valid; showing {fallback}")
         muscles = [fallback]
 
-    nerve = "A"
-    raw_nerve = get("nerve")
-    if raw_nerve is not None:
-        letter = str(raw_nerve).strip().upper()[:5]
-        if letter in NERVE_TYPES:
-            nerve = letter
-        else:
-            notices.append(f"nerve: '{_quote(letter)}' is not a type A-F; using A")
-
-    tab = "explorer"
-    raw_tab = get("tab")
-    if raw_tab is not None:
-        key = str(raw_tab).strip().lower()[:20]
-        if key in TABS:
-            tab = key
-        else:
-            notices.append(f"tab: '{_quote(key)}' is not one of {', '.join(TABS)}; showing explorer")
-
+    nerve = _choice(get("nerve"), "nerve", NERVE_TYPES, "A", "is not a type A-F; using A", notices, upper=True)
+    tab = _choice(get("tab"), "tab", TABS, "explorer", f"is not one of {', '.join(TABS)}; showing explorer",
+                  notices)
     question = ""
-    raw_q = get("q")
-    if raw_q is not None:
+    if get("q") is not None:
         from .questions import question_ids  # here, not at the top: the URL rarely names one
 
-        key = str(raw_q).strip().lower()[:60]
-        if key in question_ids():
-            question = key
-        else:
-            notices.append(f"q: '{_quote(key)}' is not a question id; showing the first question")
+        question = _choice(get("q"), "q", question_ids(), "", "is not a question id; showing the first question",
+                           notices)
 
     state = ExplorerState(
         model=model_id,
