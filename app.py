@@ -254,7 +254,7 @@ def initialise_from_url() -> None:
     st.session_state["model"] = state.model
     st.session_state["muscles"] = list(state.muscles)
     st.session_state["nerve"] = state.nerve
-    if "tab" in st.query_params or "tab" not in st.session_state:
+    if "tab" in st.query_params or state.tab != "explorer" or "tab" not in st.session_state:
         st.session_state["tab"] = tab_label(state.tab)
     if state.question:
         st.session_state["question"] = state.question

@@ -82,7 +82,7 @@ def start_server(options=()) -> tuple[subprocess.Popen, str]:
     """`streamlit run app.py` on a free port, healthy; ``options`` are extra "name=value" config options."""
     try:
         return start_app(["server.fileWatcherType=none", *options])
-    except AppStartError as e:
+    except (AppStartError, ValueError) as e:
         raise SystemExit(str(e)) from None
 
 
@@ -278,19 +278,19 @@ def main() -> None:
     if args.server:
         url = args.server.rstrip("/")
         try:
-            wait_healthy(url)
+            wait_healthy(url, timeout=15)
         except AppStartError as e:
             raise SystemExit(str(e)) from None
     else:
         proc, url = start_server(args.option)
-    print(f"# command: {' '.join([Path(sys.executable).name] + sys.argv)}")
-    print(machine())
-    print(f"# server: {url}" + (f" (pid {proc.pid}, started here)" if proc else " (external)")
-          + f"; {args.moves} measured moves per session after {WARMUP_MOVES} warm-up moves; "
-          + ("rotation varies per session" if args.vary_rotation else "all sessions at rotation 0, adduction 0")
-          + (f"; server options: {' '.join(args.option)}" if args.option else ""))
-    print(HEADER, flush=True)
     try:
+        print(f"# command: {' '.join([Path(sys.executable).name] + sys.argv)}")
+        print(machine())
+        print(f"# server: {url}" + (f" (pid {proc.pid}, started here)" if proc else " (external)")
+              + f"; {args.moves} measured moves per session after {WARMUP_MOVES} warm-up moves; "
+              + ("rotation varies per session" if args.vary_rotation else "all sessions at rotation 0, adduction 0")
+              + (f"; server options: {' '.join(args.option)}" if args.option else ""))
+        print(HEADER, flush=True)
         asyncio.run(main_async(args, url, proc.pid if proc else None))
     finally:
         if proc:

@@ -65,7 +65,7 @@ def start_server(options=()) -> tuple[subprocess.Popen, str]:
     """`streamlit run app.py` on a free port, healthy; ``options`` are extra "name=value" config options."""
     try:
         return start_app(["server.fileWatcherType=none", *options])
-    except AppStartError as e:
+    except (AppStartError, ValueError) as e:
         raise SystemExit(str(e)) from None
 
 
@@ -181,13 +181,13 @@ def main() -> None:
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"chromium not found at {CHROMIUM}")
     proc, url = start_server(args.option)
-    print(f"# command: {' '.join([Path(sys.executable).name] + sys.argv)}")
-    print(machine())
-    print(f"# server: `streamlit run app.py` pid {proc.pid} at {url}"
-          + (f", options {' '.join(args.option)}" if args.option else "")
-          + f"; {args.sessions} browser sessions taking turns; RSS = VmRSS of the server process")
-    print(f"{'after start':>22}: RSS {rss_mb(proc.pid):7.1f} MB", flush=True)
     try:
+        print(f"# command: {' '.join([Path(sys.executable).name] + sys.argv)}")
+        print(machine())
+        print(f"# server: `streamlit run app.py` pid {proc.pid} at {url}"
+              + (f", options {' '.join(args.option)}" if args.option else "")
+              + f"; {args.sessions} browser sessions taking turns; RSS = VmRSS of the server process")
+        print(f"{'after start':>22}: RSS {rss_mb(proc.pid):7.1f} MB", flush=True)
         points = asyncio.run(drive(args, url, proc.pid))
         peak = status_kb(proc.pid, "VmHWM") / 1024.0
     finally:

@@ -386,21 +386,28 @@ class _BlitCache:
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
         with entry["lock"]:
-            if entry["fig"] is None:
-                fig, axes = build()
-                fig.set_dpi(dpi)
-                canvas = FigureCanvasAgg(fig)
-                canvas.draw()
-                entry.update(fig=fig, axes=axes, canvas=canvas, background=canvas.copy_from_bbox(fig.bbox))
-            fig, canvas = entry["fig"], entry["canvas"]
-            canvas.restore_region(entry["background"])
-            artists = moving(fig, entry["axes"])
-            renderer = canvas.get_renderer()
-            for artist in sorted(artists, key=lambda a: a.get_zorder()):
-                artist.draw(renderer)
-            rgba = np.asarray(canvas.buffer_rgba()).copy()
-            for artist in artists:
-                artist.remove()
+            try:
+                if entry["fig"] is None:
+                    fig, axes = build()
+                    fig.set_dpi(dpi)
+                    canvas = FigureCanvasAgg(fig)
+                    canvas.draw()
+                    entry.update(fig=fig, axes=axes, canvas=canvas, background=canvas.copy_from_bbox(fig.bbox))
+                fig, canvas = entry["fig"], entry["canvas"]
+                canvas.restore_region(entry["background"])
+                artists = moving(fig, entry["axes"])
+                renderer = canvas.get_renderer()
+                for artist in sorted(artists, key=lambda a: a.get_zorder()):
+                    artist.draw(renderer)
+                rgba = np.asarray(canvas.buffer_rgba()).copy()
+                for artist in artists:
+                    artist.remove()
+            except BaseException:
+                # a half-built entry, or moving parts left on the kept Figure: drop the entry
+                with self._lock:
+                    if self._entries.get(key) is entry:
+                        del self._entries[key]
+                raise
         return _encode_png(rgba)
 
     def clear(self) -> None:
@@ -418,8 +425,9 @@ def _encode_png(rgba: np.ndarray) -> bytes:
 
 # Two bounded caches, so that many curve variants (each rotation and adduction a student tries
 # is a new curve) never push out the anatomy backgrounds, which are larger and slower to rebuild.
-# Measured per entry (RSS): anatomy (7 in wide, 90 dpi) 5.2 MB, curve 2.5 MB; so at most
-# ~82 MB whatever the number of users. Sixteen curves cover a class's sessions moving flexion
+# Measured per entry (RSS): anatomy (7 in wide, 90 dpi) 5.2 MB, curve 2.5 MB (6.2 MB with all
+# four panels on); so at most ~140 MB whatever the number of users, plus one Figure being
+# built per request that misses. Sixteen curves cover a class's sessions moving flexion
 # at their own rotation and adduction (a new rotation is a new curve, a miss anyway); the
 # anatomy changes only with the model, muscles and nerve type, which few students change.
 _ANATOMY_BLITS = _BlitCache(max_entries=8)

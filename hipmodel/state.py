@@ -10,6 +10,7 @@ never raises on bad input. :func:`query_from_state` is its inverse.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, replace
 
 from .model import DEFAULT_MODEL_ID, ModelDataError, available_model_ids, load_model
@@ -43,9 +44,10 @@ _SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,+-
 
 
 def _quote(value, limit: int = 40) -> str:
-    """A URL value made safe to echo in a notice: short, and no markup characters."""
-    text = str(value)[:limit]
-    return "".join(c if c in _SAFE else "?" for c in text)
+    """A URL value made safe to echo in a notice: short, no markup characters, and no dot
+    except between digits (Markdown turns a bare ``www.example.com`` into a link)."""
+    text = "".join(c if c in _SAFE else "?" for c in str(value)[:limit])
+    return re.sub(r"\.(?!(?<=\d\.)\d)", "?", text)
 
 
 def _first(value):
@@ -143,8 +145,12 @@ def state_from_query(params) -> tuple[ExplorerState, list[str]]:
     if get("q") is not None:
         from .questions import question_ids  # here, not at the top: the URL rarely names one
 
-        question = _choice(get("q"), "q", question_ids(), "", "is not a question id; showing the first question",
-                           notices)
+        question = _choice(get("q"), "q", question_ids(), "", "is not a question id; ignored", notices)
+        if question and get("tab") is None:
+            tab = "questions"  # a link to a question opens it
+        elif question and tab != "questions":
+            notices.append(f"q: a question is shown on the questions tab only, not on {tab}; ignored")
+            question = ""
 
     state = ExplorerState(
         model=model_id,

@@ -13,7 +13,10 @@ import contextlib
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -35,7 +38,10 @@ def free_port() -> int:
 
 def wait_healthy(url: str, timeout: float = 90.0, proc: subprocess.Popen | None = None) -> None:
     """Wait until ``url``/_stcore/health answers; AppStartError after ``timeout`` seconds
-    (or as soon as ``proc`` has exited)."""
+    (or as soon as ``proc`` has exited, or at once for a URL that is not http(s)://host...)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise AppStartError(f"{url!r} is not a server URL (expected http://host:port)")
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc is not None and proc.poll() is not None:
@@ -43,7 +49,7 @@ def wait_healthy(url: str, timeout: float = 90.0, proc: subprocess.Popen | None 
         try:
             urllib.request.urlopen(url + "/_stcore/health", timeout=2)
             return
-        except OSError:
+        except (urllib.error.URLError, OSError):
             time.sleep(0.3)
     raise AppStartError(f"{url} did not answer /_stcore/health within {timeout:g} s")
 
@@ -51,21 +57,35 @@ def wait_healthy(url: str, timeout: float = 90.0, proc: subprocess.Popen | None 
 def start_app(options=(), timeout: float = 90.0) -> tuple[subprocess.Popen, str]:
     """``streamlit run app.py`` on a free localhost port, healthy; returns (process, base URL).
 
-    ``options``: extra config options as ``"section.name=value"`` strings.
+    ``options``: extra config options as ``"section.name=value"`` strings. If the server
+    does not come up, AppStartError carries the end of its error output.
     """
+    extra = []
+    for opt in options:
+        name, sep, value = str(opt).partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"option: expected section.name=value, got {opt!r}")
+        extra += [f"--{name.strip()}", value]
     port = free_port()
-    extra = [arg for opt in options for arg in (f"--{opt.split('=', 1)[0]}", opt.split("=", 1)[1])]
+    log = tempfile.TemporaryFile()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
          *extra],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, timeout, proc)
+    except AppStartError as e:
+        stop(proc)
+        log.seek(0)
+        tail = log.read()[-800:].decode("utf-8", "replace").strip()
+        raise AppStartError(f"{e}" + (f"; its last output: {tail}" if tail else "")) from None
     except BaseException:
         stop(proc)
         raise
+    finally:
+        log.close()  # a server that came up logs nowhere from here on (the file is unlinked)
     return proc, url
 
 

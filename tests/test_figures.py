@@ -97,7 +97,7 @@ def test_fast_anatomy_png_matches_the_full_figure(model, pose):
     full = _pixels(figures.figure_bytes(
         figures.anatomy_figure(model, ["piriformis", "gemelli"], *pose, layout="grid", width_in=6), dpi=72))
     assert fast.shape == full.shape
-    assert (np.abs(fast - full).sum(-1) > 60).mean() < 0.01  # antialiasing seams only
+    assert (np.abs(fast - full).sum(-1) > 60).mean() < 0.002  # antialiasing seams only (measured < 0.03%)
 
 
 def test_fast_curve_png_matches_the_full_figure(model):
@@ -156,7 +156,7 @@ def test_nerve_overlay_moves_with_the_pose(model):
 def test_nerve_overlay_needs_a_known_type_and_the_piriformis(model):
     from hipmodel.anatomy import anatomy_scene
 
-    with pytest.raises(ValueError, match="A"):
+    with pytest.raises(ValueError, match="unknown Beaton & Anson type 'Z'"):
         figures.nerve_overlay(anatomy_scene(model, ["piriformis"], 0.0), "Z")
     assert figures.nerve_overlay(anatomy_scene(model, ["gemelli"], 0.0), "B") is None
 
@@ -181,8 +181,11 @@ def test_fast_anatomy_png_with_nerve_matches_the_full_figure(model):
                                        dpi=72))
     full = _pixels(figures.figure_bytes(
         figures.anatomy_figure(model, ["piriformis"], 40.0, nerve_type="E", layout="grid", width_in=6), dpi=72))
+    without = _pixels(figures.anatomy_png(model, ["piriformis"], 40.0, layout="grid", width_in=6, dpi=72))
     assert fast.shape == full.shape
-    assert (np.abs(fast - full).sum(-1) > 60).mean() < 0.01
+    # antialiasing seams only (measured 0.03%); the division labels alone are 0.5%, the overlay 1.6%
+    assert (np.abs(fast - full).sum(-1) > 60).mean() < 0.002
+    assert (np.abs(fast - without).sum(-1) > 60).mean() > 0.01
 
 
 def test_the_kept_figure_backgrounds_are_bounded_and_kept_apart(model):
@@ -203,3 +206,30 @@ def test_the_kept_figure_backgrounds_are_bounded_and_kept_apart(model):
     assert len(figures._ANATOMY_BLITS._entries) == anatomy_max
     # an evicted background is rebuilt on demand and gives the same picture
     assert figures.anatomy_png(model, ["piriformis"], 10.0, width_in=3, dpi=40) == first
+
+
+def test_a_failed_drawing_leaves_nothing_in_the_cache(model):
+    """A bad request must not push good backgrounds out, nor leave parts on a kept Figure."""
+    cache = figures._BlitCache(max_entries=2)
+    calls = {"moving": 0}
+
+    def build():
+        fig = Figure(figsize=(2, 2))
+        return fig, {"a": fig.add_subplot()}
+
+    def moving(fig, axes, fail=False):
+        calls["moving"] += 1
+        line, = axes["a"].plot([0, 1], [0, 1])
+        if fail:
+            raise ValueError("flexion: broken on purpose")
+        return [line]
+
+    good = cache.png("good", build, moving, 40)
+    for i in range(3):
+        with pytest.raises(ValueError):
+            cache.png(f"bad{i}", lambda: (_ for _ in ()).throw(ValueError("layout: bad")), moving, 40)
+    assert list(cache._entries) == ["good"]  # the failed builds left no entries behind
+    with pytest.raises(ValueError):
+        cache.png("good", build, lambda fig, axes: moving(fig, axes, fail=True), 40)
+    assert "good" not in cache._entries  # its Figure had a stray line on it: dropped, rebuilt next time
+    assert cache.png("good", build, moving, 40) == good

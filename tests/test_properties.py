@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -124,24 +125,25 @@ NUMBERISH = st.one_of(
 MODEL_NAMES = st.sampled_from(sorted(MODELS) + ["GAIT2392", " tlem2 ", "nope", "", "model_gait2392", "../etc/passwd"])
 MUSCLE_NAMES = st.sampled_from(sorted({m.id for _, m in ALL_MUSCLES} | {m.source_name for _, m in ALL_MUSCLES}
                                       | {m.name for _, m in ALL_MUSCLES} | {"", " ", ",", "x", "<b>"}))
+from hipmodel.questions import question_ids  # noqa: E402
+from hipmodel.state import TABS  # noqa: E402
+
+QUESTION_IDS = set(question_ids())
+
 VALUES = st.one_of(
     st.text(),
     NUMBERISH,
     MODEL_NAMES,
     st.lists(MUSCLE_NAMES, max_size=30).map(",".join),
     st.sampled_from(list(NERVE_TYPES) + ["a", "f", "G", "AB", "\u00df"]),
+    st.sampled_from(list(TABS) + ["Questions", "tab", "www.example.com"]),
+    st.sampled_from(sorted(QUESTION_IDS) + ["WHY_FIGURE4", "why figure4", "www.evil.example.org/x"]),
 )
 QUERY = st.dictionaries(
     st.one_of(st.sampled_from(KEYS), st.text(max_size=10)),
     st.one_of(VALUES, st.lists(VALUES, max_size=3)),  # a repeated URL key arrives as a list
     max_size=8,
 )
-
-
-from hipmodel.questions import question_ids  # noqa: E402
-from hipmodel.state import TABS  # noqa: E402
-
-QUESTION_IDS = set(question_ids())
 
 
 def check_valid_state(state, notices) -> None:
@@ -159,6 +161,7 @@ def check_valid_state(state, notices) -> None:
     assert isinstance(notices, list) and all(isinstance(n, str) and n for n in notices)
     for n in notices:  # shown with st.warning (markdown): nothing from the URL may become markup
         assert not set(n) & set("<>[]`*_\\|#"), n
+        assert not re.search(r"www\.|[A-Za-z]\.[A-Za-z]|://", n), n  # nor a bare address Markdown would link
         assert len(n) < 400, n
 
 
@@ -197,7 +200,10 @@ def test_a_valid_state_round_trips_through_its_url(model_id, data):
     model = MODELS[model_id]
     muscles = data.draw(st.lists(st.sampled_from(model.muscle_ids), min_size=1, max_size=MAX_MUSCLES, unique=True))
     pose = {k: data.draw(st.integers(int(lo / STEP_DEG), int(hi / STEP_DEG))) * STEP_DEG for k, (lo, hi) in RANGES.items()}
-    state = ExplorerState(model=model_id, muscles=tuple(muscles), nerve=data.draw(st.sampled_from(NERVE_TYPES)), **pose)
+    tab = data.draw(st.sampled_from(TABS))
+    question = data.draw(st.sampled_from(sorted(QUESTION_IDS))) if tab == "questions" else ""
+    state = ExplorerState(model=model_id, muscles=tuple(muscles), nerve=data.draw(st.sampled_from(NERVE_TYPES)),
+                          tab=tab, question=question, **pose)
     assert state_from_query(query_from_state(state)) == (state, [])
 
 
