@@ -249,3 +249,11 @@ def test_a_link_opens_a_tab_and_a_question_and_the_page_writes_them_back():
     assert at.query_params["tab"] in ("questions", ["questions"]) and at.query_params["q"] in ("abductor", ["abductor"])
     switch_tab(at, "Stretches")
     assert at.query_params["tab"] in ("stretches", ["stretches"]) and "q" not in at.query_params
+
+
+def test_a_link_to_a_question_alone_opens_the_questions_tab():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["q"] = "why_figure4"
+    at.run()
+    assert not at.exception and not at.warning
+    assert at.subheader[0].value == questions.answer("why_figure4", hm.load_model()).question
