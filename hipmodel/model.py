@@ -14,12 +14,13 @@ units and femur origin.
 from __future__ import annotations
 
 import difflib
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from .datafile import DATA_DIR, DataFileError, FieldChecker, parse_json, read_text
 
 __all__ = [
     "DATA_DIR",
@@ -36,7 +37,6 @@ __all__ = [
     "closest_names",
 ]
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_MODEL_ID = "gait2392"
 BODIES = ("pelvis", "femur")
 UNIT_TO_METRES = {"m": 1.0, "cm": 0.01, "mm": 0.001}
@@ -44,16 +44,12 @@ SCHEMA_VERSION = 1
 MAX_FILE_BYTES = 1_000_000  # a model is a few kB; refuse anything absurd before parsing
 
 
-class ModelDataError(ValueError):
+class ModelDataError(DataFileError):
     """A model file is missing, malformed or inconsistent.
 
     The message names the file and the field (JSON path) at fault.
     """
 
-
-def _readonly(a: np.ndarray) -> np.ndarray:
-    a.setflags(write=False)
-    return a
 
 
 @dataclass(frozen=True)
@@ -167,38 +163,12 @@ def closest_names(name: str, candidates, n: int = 3) -> list[str]:
 # ---------------------------------------------------------------------------------
 
 
-class _Checker:
-    """Validation helpers that prefix every error with the file name."""
-
-    def __init__(self, fname: str):
-        self.fname = fname
-
-    def fail(self, where: str, msg: str):
-        raise ModelDataError(f"{self.fname}: field '{where}': {msg}")
-
-    def get(self, obj: dict, key: str, where: str, kind=None):
-        if not isinstance(obj, dict):
-            self.fail(where, f"expected an object, got {type(obj).__name__}")
-        if key not in obj:
-            self.fail(f"{where}.{key}" if where else key, "missing")
-        value = obj[key]
-        path = f"{where}.{key}" if where else key
-        if kind is not None and not isinstance(value, kind) or (kind in (int, float) and isinstance(value, bool)):
-            names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
-            self.fail(path, f"expected {names}, got {type(value).__name__}")
-        if kind is str and not value.strip():
-            self.fail(path, "must not be empty")
-        return value
+class _Checker(FieldChecker):
+    error = ModelDataError
 
     def optional(self, obj: dict, key: str, where: str, kind, default):
         """An optional field: ``default`` when absent, else it must be of ``kind``."""
-        if key not in obj:
-            return default
-        value = obj[key]
-        if not isinstance(value, kind):
-            path = f"{where}.{key}" if where else key
-            self.fail(path, f"expected {kind.__name__}, got {type(value).__name__}")
-        return value
+        return self.get(obj, key, where, kind, optional=True, default=default)
 
     def vec3(self, value, where: str, scale: float) -> tuple[float, float, float]:
         if not isinstance(value, list) or len(value) != 3:
@@ -218,11 +188,6 @@ class _Checker:
                 self.fail(f"{where}[{i}]", f"{v!r} is implausibly large for units (|value| <= 10 m)")
             out.append(float(v) * scale)
         return tuple(out)
-
-    def source_key(self, value, where: str, sources: dict):
-        if not isinstance(value, str) or value not in sources:
-            self.fail(where, f"unknown source {value!r} (defined: {', '.join(sources)})")
-        return value
 
 
 def _parse(data, fname: str, path: str = "") -> Model:
@@ -335,58 +300,21 @@ def _parse(data, fname: str, path: str = "") -> Model:
 
 
 def load_model_file(path: str | Path) -> Model:
-    """Load and validate one model file.
+    """Load and validate one model file (a regular file of at most ``MAX_FILE_BYTES``).
 
     Raises
     ------
     ModelDataError
-        If the file is missing, too large, not JSON, or fails validation; the message
-        names the file and the field.
+        If the file is missing, not a regular file, too large, not JSON, or fails
+        validation; the message names the file and the field.
     """
-    p = Path(path)
-    fname = p.name
-    try:
-        size = p.stat().st_size
-    except OSError as e:
-        raise ModelDataError(f"{fname}: cannot read file ({e.strerror})") from None
-    if size > MAX_FILE_BYTES:
-        raise ModelDataError(f"{fname}: file is {size} bytes; a model file may be at most {MAX_FILE_BYTES}")
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise ModelDataError(f"{fname}: cannot read file ({e})") from None
-    return model_from_json(text, fname, str(p))
+    text = read_text(path, MAX_FILE_BYTES, ModelDataError)
+    return model_from_json(text, Path(path).name, str(path))
 
 
 def model_from_json(text: str, fname: str = "<model>", path: str = "") -> Model:
     """Parse and validate a model from JSON text (no file access)."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise ModelDataError(f"{fname}: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})") from None
-    except (ValueError, RecursionError) as e:
-        raise ModelDataError(f"{fname}: not a usable JSON document ({e})") from None
-    where = _first_non_finite(data)
-    if where is not None:  # NaN, Infinity or an overflowing literal such as 1e999, in any field
-        raise ModelDataError(f"{fname}: field '{where}': must be a finite number")
-    return _parse(data, fname, path)
-
-
-def _first_non_finite(data) -> str | None:
-    """JSON path of the first non-finite number in ``data``, or None."""
-    stack = [("", data)]
-    while stack:
-        where, obj = stack.pop()
-        if isinstance(obj, float) and not math.isfinite(obj):
-            return where or "(top level)"
-        if isinstance(obj, dict):
-            items = [(f"{where}.{k}" if where else str(k), v) for k, v in obj.items()]
-        elif isinstance(obj, list):
-            items = [(f"{where}[{i}]", v) for i, v in enumerate(obj)]
-        else:
-            continue
-        stack.extend(reversed(items))  # depth first, in document order
-    return None
+    return _parse(parse_json(text, fname, ModelDataError), fname, path)
 
 
 def available_model_ids(data_dir: Path | None = None) -> list[str]:

@@ -24,13 +24,14 @@ band's normal with a positive ``y`` component is superior.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
 import numpy as np
+
+from .datafile import DATA_DIR, DataFileError, FieldChecker, cached, parse_json, read_text
 
 __all__ = [
     "NERVE_DATA_FILE",
@@ -56,7 +57,7 @@ __all__ = [
     "nerve_paths_from_relations",
 ]
 
-NERVE_DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "sciatic_variants.json"
+NERVE_DATA_FILE = DATA_DIR / "sciatic_variants.json"
 SCHEMA_VERSION = 1
 MAX_FILE_BYTES = 1_000_000
 RELATIONS = ("below", "through", "above")
@@ -80,7 +81,7 @@ QUOTED_THROUGH_RANGE_PERCENT = (15.0, 20.0)
 ROUNDING_SLACK_PERCENT = 0.05
 
 
-class NerveDataError(ValueError):
+class NerveDataError(DataFileError):
     """The nerve-variant data file is missing, malformed or inconsistent.
 
     The message names the file and the field (JSON path) at fault.
@@ -258,35 +259,8 @@ def _decimals(v) -> int:
     return getattr(v, "decimals", 0)
 
 
-def _reject_constant(name: str):
-    raise ValueError(f"non-finite number {name} is not allowed")
-
-
-class _Checker:
-    def __init__(self, fname: str):
-        self.fname = fname
-
-    def fail(self, where: str, msg: str):
-        raise NerveDataError(f"{self.fname}: field '{where}': {msg}")
-
-    def get(self, obj, key: str, where: str, kind=None, optional: bool = False, default=None):
-        path = f"{where}.{key}" if where else key
-        if not isinstance(obj, dict):
-            self.fail(where or "(top level)", f"expected an object, got {type(obj).__name__}")
-        if key not in obj:
-            if optional:
-                return default
-            self.fail(path, "missing")
-        value = obj[key]
-        if kind is not None:
-            kinds = kind if isinstance(kind, tuple) else (kind,)
-            bad_bool = isinstance(value, bool) and bool not in kinds
-            if bad_bool or not isinstance(value, kinds):
-                names = "/".join(k.__name__ for k in kinds)
-                self.fail(path, f"expected {names}, got {type(value).__name__}")
-            if kinds == (str,) and not value.strip():
-                self.fail(path, "must not be empty")
-        return value
+class _Checker(FieldChecker):
+    error = NerveDataError
 
     def count(self, value, where: str) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -515,16 +489,10 @@ def _parse(data, fname: str, path: str) -> NerveVariants:
 
 def nerve_variants_from_json(text: str, fname: str = "<nerve data>", path: str = "") -> NerveVariants:
     """Parse and validate nerve-variant data from JSON text (no file access)."""
-    try:
-        data = json.loads(text, parse_float=_parse_float, parse_constant=_reject_constant)
-    except json.JSONDecodeError as e:
-        raise NerveDataError(f"{fname}: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})") from None
-    except ValueError as e:
-        raise NerveDataError(f"{fname}: {e}") from None
-    return _parse(data, fname, path)
+    return _parse(parse_json(text, fname, NerveDataError, parse_float=_parse_float), fname, path)
 
 
-_CACHE: dict[str, tuple[float, NerveVariants]] = {}
+_CACHE: dict = {}
 
 
 def load_nerve_variants(path: str | Path | None = None) -> NerveVariants:
@@ -542,23 +510,11 @@ def load_nerve_variants(path: str | Path | None = None) -> NerveVariants:
         names the file and the field.
     """
     p = Path(path) if path is not None else NERVE_DATA_FILE
-    try:
-        stat = p.stat()
-    except OSError as e:
-        raise NerveDataError(f"{p.name}: cannot read file ({e.strerror})") from None
-    if stat.st_size > MAX_FILE_BYTES:
-        raise NerveDataError(f"{p.name}: file is {stat.st_size} bytes; at most {MAX_FILE_BYTES} allowed")
-    key = str(p.resolve())
-    cached = _CACHE.get(key)
-    if cached and cached[0] == stat.st_mtime:
-        return cached[1]
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise NerveDataError(f"{p.name}: cannot read file ({e})") from None
-    variants = nerve_variants_from_json(text, p.name, str(p))
-    _CACHE[key] = (stat.st_mtime, variants)
-    return variants
+
+    def load(q: Path) -> NerveVariants:
+        return nerve_variants_from_json(read_text(q, MAX_FILE_BYTES, NerveDataError), q.name, str(q))
+
+    return cached(_CACHE, p, load, NerveDataError)
 
 
 # ---------------------------------------------------------------------------------

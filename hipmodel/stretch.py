@@ -29,13 +29,13 @@ figure4_steps                  the figure-4 stretch step by step, with sentences
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from .datafile import DataFileError, FieldChecker, cached, parse_json, read_text
 from .kinematics import check_angle, check_angles
 from .mechanics import curves, muscle_length_m
 from .model import DATA_DIR, Model, Muscle, closest_names
@@ -82,7 +82,7 @@ SCHEMA_VERSION = 1
 # ---------------------------------------------------------------------------------
 
 
-class PoseFileError(ValueError):
+class PoseFileError(DataFileError):
     """A pose file is missing, malformed or inconsistent; names the file and field."""
 
 
@@ -142,22 +142,6 @@ def pose_text(flexion_deg: float, adduction_deg: float, rotation_deg: float) -> 
     return f"{flex}, {add}, {rot}"
 
 
-def _fail(fname: str, where: str, msg: str):
-    raise PoseFileError(f"{fname}: field '{where}': {msg}")
-
-
-def _text(fname: str, obj: dict, key: str, where: str) -> str:
-    path = f"{where}.{key}" if where else key
-    if key not in obj:
-        _fail(fname, path, "missing")
-    v = obj[key]
-    if not isinstance(v, str):
-        _fail(fname, path, f"expected text, got {type(v).__name__}")
-    if not v.strip():
-        _fail(fname, path, "must not be empty")
-    return v.strip()
-
-
 def poses_from_json(text: str, fname: str = "<poses>") -> tuple[NamedPose, ...]:
     """Parse and validate a pose file's JSON text.
 
@@ -169,58 +153,54 @@ def poses_from_json(text: str, fname: str = "<poses>") -> tuple[NamedPose, ...]:
     PoseFileError
         Naming the file and the field at fault.
     """
-    try:
-        data = json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as e:
-        raise PoseFileError(f"{fname}: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})") from None
-    except ValueError as e:
-        raise PoseFileError(f"{fname}: {e}") from None
+    c = FieldChecker(fname, PoseFileError)
+    data = parse_json(text, fname, PoseFileError)
     if not isinstance(data, dict):
-        _fail(fname, "(top level)", "expected a JSON object")
+        c.fail("(top level)", "expected a JSON object")
     if data.get("schema_version") != SCHEMA_VERSION:
-        _fail(fname, "schema_version", f"expected {SCHEMA_VERSION}, got {data.get('schema_version')!r}")
+        c.fail("schema_version", f"expected {SCHEMA_VERSION}, got {data.get('schema_version')!r}")
     sources = data.get("sources")
     if not isinstance(sources, dict) or not sources:
-        _fail(fname, "sources", "expected a non-empty object of sources")
+        c.fail("sources", "expected a non-empty object of sources")
     for key, src in sources.items():
         if not isinstance(src, dict):
-            _fail(fname, f"sources.{key}", "expected an object")
-        _text(fname, src, "citation", f"sources.{key}")
+            c.fail(f"sources.{key}", "expected an object")
+        c.text(src, "citation", f"sources.{key}")
     raw = data.get("poses")
     if not isinstance(raw, list) or not raw:
-        _fail(fname, "poses", "expected a non-empty list of poses")
+        c.fail("poses", "expected a non-empty list of poses")
     out, seen = [], {}
     for i, p in enumerate(raw):
         w = f"poses[{i}]"
         if not isinstance(p, dict):
-            _fail(fname, w, f"expected an object, got {type(p).__name__}")
-        pid = _text(fname, p, "id", w)
+            c.fail(w, f"expected an object, got {type(p).__name__}")
+        pid = c.text(p, "id", w)
         w = f"poses[{i}] ({pid})"
-        name = _text(fname, p, "name", w)
+        name = c.text(p, "name", w)
         for key in {pid.lower(), name.lower()}:
             if key in seen:
-                _fail(fname, w, f"duplicate pose id or name {key!r} (also used by '{seen[key]}')")
+                c.fail(w, f"duplicate pose id or name {key!r} (also used by '{seen[key]}')")
             seen[key] = pid
-        category = _text(fname, p, "category", w)
+        category = c.text(p, "category", w)
         if category not in POSE_CATEGORIES:
-            _fail(fname, f"{w}.category", f"{category!r} is not one of {', '.join(POSE_CATEGORIES)}")
+            c.fail(f"{w}.category", f"{category!r} is not one of {', '.join(POSE_CATEGORIES)}")
         angles = []
         for coord in ("flexion", "adduction", "rotation"):
             key = f"{coord}_deg"
             if key not in p:
-                _fail(fname, f"{w}.{key}", "missing")
+                c.fail(f"{w}.{key}", "missing")
             v = p[key]
             if isinstance(v, bool) or not isinstance(v, (int, float)):
-                _fail(fname, f"{w}.{key}", f"expected a number of degrees, got {v!r}")
+                c.fail(f"{w}.{key}", f"expected a number of degrees, got {v!r}")
             if not math.isfinite(v) or abs(v) > 180:
-                _fail(fname, f"{w}.{key}", f"{v!r} is outside the allowed range -180..180 deg")
+                c.fail(f"{w}.{key}", f"{v!r} is outside the allowed range -180..180 deg")
             angles.append(float(v))
-        source = _text(fname, p, "source", w)
+        source = c.text(p, "source", w)
         if source not in sources:
-            _fail(fname, f"{w}.source", f"unknown source {source!r} (defined: {', '.join(sources)})")
-        flag = _text(fname, p, "flag", w)
+            c.fail(f"{w}.source", f"unknown source {source!r} (defined: {', '.join(sources)})")
+        flag = c.text(p, "flag", w)
         if flag not in POSE_FLAGS:
-            _fail(fname, f"{w}.flag", f"{flag!r} is not one of {', '.join(POSE_FLAGS)}")
+            c.fail(f"{w}.flag", f"{flag!r} is not one of {', '.join(POSE_FLAGS)}")
         out.append(
             NamedPose(
                 id=pid,
@@ -232,49 +212,24 @@ def poses_from_json(text: str, fname: str = "<poses>") -> tuple[NamedPose, ...]:
                 source=source,
                 source_citation=sources[source]["citation"],
                 flag=flag,
-                angles_from=_text(fname, p, "angles_from", w),
-                how_to=_text(fname, p, "how_to", w),
+                angles_from=c.text(p, "angles_from", w),
+                how_to=c.text(p, "how_to", w),
             )
         )
     return tuple(out)
 
 
-def _reject_constant(name: str):
-    raise ValueError(f"non-finite number {name} is not allowed")
-
-
 def load_poses_file(path: str | Path) -> tuple[NamedPose, ...]:
     """Load and validate a pose file (see :func:`poses_from_json`)."""
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-    except OSError as e:
-        raise PoseFileError(f"{p.name}: cannot read file ({e.strerror})") from None
-    if size > MAX_FILE_BYTES:
-        raise PoseFileError(f"{p.name}: file is {size} bytes; a pose file may be at most {MAX_FILE_BYTES}")
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise PoseFileError(f"{p.name}: cannot read file ({e})") from None
-    return poses_from_json(text, p.name)
+    return poses_from_json(read_text(path, MAX_FILE_BYTES, PoseFileError), Path(path).name)
 
 
-_CACHE: dict[str, tuple[float, tuple[NamedPose, ...]]] = {}
+_CACHE: dict = {}
 
 
 def load_poses(path: str | Path = POSES_FILE) -> tuple[NamedPose, ...]:
     """The named poses (cached; reloaded when the file changes)."""
-    p = Path(path)
-    try:
-        mtime = p.stat().st_mtime
-    except OSError as e:
-        raise PoseFileError(f"{p.name}: cannot read file ({e.strerror})") from None
-    hit = _CACHE.get(str(p))
-    if hit and hit[0] == mtime:
-        return hit[1]
-    poses = load_poses_file(p)
-    _CACHE[str(p)] = (mtime, poses)
-    return poses
+    return cached(_CACHE, path, load_poses_file, PoseFileError)
 
 
 def _norm(name: str) -> str:

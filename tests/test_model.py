@@ -283,7 +283,7 @@ def test_broken_file_names_the_file_and_the_field(tmp_path, case):
         (b'{"schema_version": 1,', "not valid JSON (line 1"),
         (b'{"schema_version": 1}\n}', "not valid JSON (line 2"),
         (b"", "not valid JSON"),
-        (b"\xff\xfe{}", "cannot read file"),
+        (b"\xff\xfe{}", "not UTF-8 text"),
         (b"[" * 200_000, "not a usable JSON document"),  # nesting deeper than the parser allows
     ],
 )
@@ -300,7 +300,7 @@ def test_missing_and_oversized_files(tmp_path):
         load_model_file(tmp_path / "nope.json")
     big = tmp_path / "big.json"
     big.write_text(" " * 1_000_001)
-    with pytest.raises(ModelDataError, match=r"^big\.json: file is 1000001 bytes"):
+    with pytest.raises(ModelDataError, match=r"^big\.json: file is larger than 1000000 bytes"):
         load_model_file(big)
 
 

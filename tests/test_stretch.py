@@ -85,7 +85,7 @@ def test_pose_file_not_json_missing_or_nan(tmp_path):
         S.load_poses(tmp_path / "absent.json")
     nan = tmp_path / "nan.json"
     nan.write_text(S.POSES_FILE.read_text().replace('"flexion_deg": 90', '"flexion_deg": NaN', 1))
-    with pytest.raises(S.PoseFileError, match="non-finite"):
+    with pytest.raises(S.PoseFileError, match=r"poses\[1\]\.flexion_deg.: must be a finite number"):
         S.load_poses_file(nan)
 
 
