@@ -13,7 +13,6 @@ The core imports numpy only; figures live in :mod:`hipmodel.figures`.
 from .kinematics import COORDINATES, Pose, PoseError, check_angle, joint_axes, rotation_matrix
 from .mechanics import (
     MuscleCurves,
-    action_in_words,
     curves,
     curves_for_muscles,
     moment_arms_m,
@@ -31,6 +30,7 @@ from .model import (
     load_model,
     load_model_file,
 )
+from .words import ACTION_WORDS, action_in_words
 from .switch import Switch, sign_change_angles, switch_angle_map
 
 __all__ = [
@@ -39,5 +39,5 @@ __all__ = [
     "muscle_length_m", "path_points_m",
     "DATA_DIR", "DEFAULT_MODEL_ID", "Model", "ModelDataError", "Muscle", "available_model_ids",
     "load_model", "load_model_file",
-    "Switch", "sign_change_angles", "switch_angle_map",
+    "Switch", "sign_change_angles", "switch_angle_map", "ACTION_WORDS",
 ]

@@ -15,7 +15,8 @@ import sys
 import numpy as np
 
 from .kinematics import PoseError, check_angle
-from .mechanics import action_in_words, curves
+from .mechanics import curves
+from .words import action_in_words
 from .model import DEFAULT_MODEL_ID, ModelDataError, available_model_ids, load_model, load_model_file
 from .switch import sign_change_angles
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from .anatomy import anatomy_scene
 from .kinematics import rotation_matrix
-from .mechanics import action_in_words, curves
+from .mechanics import curves
+from .words import action_in_words
 from .model import Model
 from .switch import sign_change_angles
 

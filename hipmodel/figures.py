@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Polygon
 
 from .anatomy import FEMORAL_HEAD_RADIUS_MM, anatomy_scene
-from .mechanics import action_in_words
+from .words import action_in_words
 
 __all__ = [
     "PALETTE",

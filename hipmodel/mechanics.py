@@ -29,7 +29,6 @@ from .model import Model, Muscle
 
 __all__ = [
     "AXIS_INDEX",
-    "ACTION_WORDS",
     "path_points_m",
     "muscle_length_m",
     "moment_arms_m",
@@ -37,16 +36,9 @@ __all__ = [
     "MuscleCurves",
     "curves",
     "curves_for_muscles",
-    "action_in_words",
 ]
 
 AXIS_INDEX = {"flexion": 0, "adduction": 1, "rotation": 2}
-# (positive word, negative word) for each axis, in OpenSim's sign convention
-ACTION_WORDS = {
-    "flexion": ("flexor", "extensor"),
-    "adduction": ("adductor", "abductor"),
-    "rotation": ("internal rotator", "external rotator"),
-}
 
 
 def _poses(flexion_deg, adduction_deg, rotation_deg):
@@ -209,17 +201,3 @@ def curves_for_muscles(
     """
     frames = _frames(flexion_deg, adduction_deg, rotation_deg)
     return [MuscleCurves._from_frames(model, mu, frames) for mu in muscles]
-
-
-def action_in_words(moment_arm_mm: float, axis: str = "rotation", tolerance_mm: float = 0.05) -> str:
-    """The action a moment arm stands for, e.g. ``'external rotator, 29.2 mm'``.
-
-    Within ``tolerance_mm`` of zero the muscle has no leverage on that axis.
-    """
-    positive, negative = ACTION_WORDS[axis]
-    v = float(moment_arm_mm)
-    if not np.isfinite(v):
-        raise ValueError(f"moment arm must be finite, got {moment_arm_mm!r}")
-    if abs(v) < tolerance_mm:
-        return f"no {axis} action (line of pull through the axis), {abs(v):.1f} mm"
-    return f"{positive if v > 0 else negative}, {abs(v):.1f} mm"

@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from .datafile import DataFileError, FieldChecker, cached, parse_json, read_text
+from .words import change_word, pose_text, rotation_word, rotation_words
 from .kinematics import check_angle, check_angles
 from .mechanics import curves, muscle_length_m
 from .model import DATA_DIR, Model, Muscle, closest_names
@@ -128,18 +129,6 @@ class NamedPose:
     def angles_text(self) -> str:
         """E.g. ``'100° flexion, 0° adduction, 45° external rotation'``."""
         return pose_text(*self.angles)
-
-
-def pose_text(flexion_deg: float, adduction_deg: float, rotation_deg: float) -> str:
-    """Readable pose: ``'90° flexion, 30° adduction, 45° external rotation'``."""
-    f, a, r = (float(x) for x in (flexion_deg, adduction_deg, rotation_deg))
-    flex = f"{f:g}° flexion" if f >= 0 else f"{-f:g}° extension"
-    add = f"{a:g}° adduction" if a >= 0 else f"{-a:g}° abduction"
-    if r == 0:
-        rot = "neutral rotation"
-    else:
-        rot = f"{abs(r):g}° {'internal' if r > 0 else 'external'} rotation"
-    return f"{flex}, {add}, {rot}"
 
 
 def poses_from_json(text: str, fname: str = "<poses>") -> tuple[NamedPose, ...]:
@@ -441,12 +430,6 @@ def length_slope_mm_per_deg(
     return (Lp - Lm) * 1000.0 / (2.0 * step_deg)
 
 
-def rotation_words(sign) -> str:
-    """``+1`` -> 'internal rotation', ``-1`` -> 'external rotation', ``0`` -> 'neither'."""
-    s = float(sign)
-    return "internal rotation" if s > 0 else "external rotation" if s < 0 else "neither"
-
-
 def lengthening_rotation(model: Model, muscle: Muscle, flexion_deg, adduction_deg=0.0, rotation_deg=0.0,
                          tolerance_mm: float = 1e-6) -> np.ndarray:
     """Which way to turn the thigh to lengthen the muscle, as a sign per pose.
@@ -690,10 +673,6 @@ class Figure4Step:
         return (self.flexion_deg, self.adduction_deg, self.rotation_deg)
 
 
-def _more(d: float) -> str:
-    return "lengthens" if d > 0 else "shortens" if d < 0 else "does not change"
-
-
 def figure4_steps(
     model: Model,
     muscle: Muscle,
@@ -742,7 +721,7 @@ def figure4_steps(
         """'lengthens it by 8.0 mm', or 'leaves its length unchanged' for less than 0.05 mm."""
         if abs(step[i]) < 0.05:
             return "leaves its length unchanged"
-        return f"{_more(step[i])} it by {v(i, 'step_change_mm', abs(step[i]), '.1f')} mm"
+        return f"{change_word(step[i])} it by {v(i, 'step_change_mm', abs(step[i]), '.1f')} mm"
 
     s2 = (f"Bending the hip to {v(1, 'flexion_deg', F, 'g')}° {by(1)}. "
           if F != 0 else f"The hip stays straight in this version ({v(1, 'flexion_deg', F, 'g')}° flexion). ")
@@ -760,7 +739,7 @@ def figure4_steps(
         how = " (crossing the ankle over the other thigh)" if R < 0 else ""
         more = " more" if abs(step[2]) >= 0.05 and F != 0 else ""
         s3 = f"Turning the thigh {turn} by {v(2, 'rotation_deg', abs(R), 'g')}°{how} {by(2)}{more}"
-        kind = "internal" if rma[1] > 0 else "external"
+        kind = rotation_word(rma[1])
         if abs(step[2]) >= 0.05:
             s3 += (f", because at {v(2, 'flexion_deg', F, 'g')}° flexion it is an {kind} rotator: turning the thigh "
                    f"{turn} {'pulls it longer' if step[2] > 0 else 'lets it slacken'}.")

@@ -24,7 +24,7 @@ from pathlib import Path
 from . import questions as Q
 from . import stretch as S
 from .cli import UsageError, _angle, add_model_args, model_from_args
-from .mechanics import action_in_words
+from .words import action_in_words
 
 WIDTH = 100
 

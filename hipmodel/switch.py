@@ -13,6 +13,7 @@ import numpy as np
 from .kinematics import ANGLE_LIMIT_DEG, check_angle
 from .mechanics import AXIS_INDEX, moment_arms_m
 from .model import Model, Muscle
+from .words import DIRECTION_WORDS
 
 __all__ = ["Switch", "sign_change_angles", "switch_angle_map"]
 
@@ -31,13 +32,6 @@ class Switch:
 
     def __str__(self) -> str:
         return f"{self.flexion_deg:.2f} deg ({self.direction})"
-
-
-_DIRECTION_WORDS = {
-    "rotation": ("external", "internal"),
-    "adduction": ("abductor", "adductor"),
-    "flexion": ("extensor", "flexor"),
-}
 
 
 def _as_float(value) -> float:
@@ -123,7 +117,7 @@ def sign_change_angles(
     changes = np.flatnonzero(s[nz[:-1]] != s[nz[1:]])
     lo_idx, hi_idx = nz[changes], nz[changes + 1]
     roots = np.clip(_bisect(fun, grid[lo_idx], grid[hi_idx], values[lo_idx], tol_deg), start_deg, stop_deg)
-    neg, pos = _DIRECTION_WORDS[axis]
+    neg, pos = DIRECTION_WORDS[axis]
     return [
         Switch(float(x), f"{neg} to {pos}" if values[i] < 0 else f"{pos} to {neg}")
         for x, i in zip(roots, lo_idx)

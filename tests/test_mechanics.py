@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 import hipmodel
 from hipmodel.kinematics import PoseError, rotation_matrix
+from hipmodel.words import action_in_words
 from hipmodel.mechanics import (
-    action_in_words,
     curves,
     curves_for_muscles,
     moment_arms_m,
