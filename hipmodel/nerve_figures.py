@@ -385,7 +385,7 @@ def prevalence_figure(rows: Sequence[Mapping], quoted_range: tuple[float, float]
                     ax.plot([xv, xv], [y - 0.15, y + 0.15], color=colour, lw=1.5, zorder=3)
             ax.plot(r["percent"], y, marker=marker, ms=8, color=colour, mfc="white" if hollow else colour,
                     mew=2.0, ls="none", zorder=4)
-            val = f"{'~' if r.get('approximate') else ''}{nerve._pct(r['percent'])}%"  # as printed: 90%, 9.8%
+            val = f"{'~' if r.get('approximate') else ''}{nerve.percent_text(r['percent'])}%"  # as printed: 90%, 9.8%
             if r.get("ci95"):
                 val += f" ({r['ci95'][0]:.1f}-{r['ci95'][1]:.1f})"
             if r.get("partial"):

@@ -92,7 +92,7 @@ def test_explorer_draws_the_nerve_overlay_and_it_follows_the_type_and_toggle():
 def test_a_broken_nerve_file_is_reported_and_the_explorer_still_works(tmp_path, monkeypatch):
     bad = tmp_path / "sciatic_variants.json"
     bad.write_text('{"schema_version": 1, "types": [')  # truncated
-    monkeypatch.setattr(nerve, "NERVE_DATA_FILE", bad)
+    monkeypatch.setattr(nerve.data, "NERVE_DATA_FILE", bad)
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     assert not at.exception

@@ -53,7 +53,7 @@ def load_error(tmp_path, d) -> str:
     msg = str(e.value)
     assert msg.startswith("broken_variants.json: "), msg  # names the file
     assert "\n" not in msg
-    assert str(p.resolve()) not in nerve._CACHE  # nothing half-loaded is kept
+    assert str(p.resolve()) not in nerve.data._CACHE  # nothing half-loaded is kept
     return msg
 
 
