@@ -17,6 +17,7 @@ import streamlit as st
 
 import hipmodel as hm
 from hipmodel import figures
+from hipmodel.words import rotation_words
 from hipmodel.explain import readout
 from hipmodel.state import RANGES, STEP_DEG, ExplorerState, loadable_models, query_from_state, state_from_query
 from hipmodel.state import TABS as TAB_IDS
@@ -491,7 +492,7 @@ def stretch_tab(state: ExplorerState, model: hm.Model) -> None:
         st.metric("Length vs standing, now", f"{float(lc.change_mm):+.1f} mm", f"{float(lc.change_pct):+.1f} %",
                   delta_color="off")
         st.metric(f"At {state.flexion:g}\u00b0 flexion, to lengthen it turn the thigh",
-                  stretch.rotation_words(sign))
+                  rotation_words(sign))
         flips = stretch.rotation_flip_angles(model, mu, state.adduction, state.rotation)
         flip_text = ", ".join(f"{f:.1f}\u00b0" for f in flips) or "nowhere in the range"
         st.caption(f"The lengthening rotation flips at {flip_text} flexion (at this adduction and rotation): "

@@ -24,7 +24,7 @@ from pathlib import Path
 from . import questions as Q
 from . import stretch as S
 from .cli import UsageError, _angle, add_model_args, model_from_args
-from .words import action_in_words
+from .words import action_in_words, pose_text, rotation_words
 
 WIDTH = 100
 
@@ -139,13 +139,13 @@ def _pose_report(model, mu, name: str, angles, out, pose: S.NamedPose | None = N
     lc = S.length_change(model, mu, *angles)
     r = float(lc.rotation_moment_arm_mm)
     a = float(lc.adduction_moment_arm_mm)
-    print(f"{name}: {S.pose_text(*angles)}", file=out)
+    print(f"{name}: {pose_text(*angles)}", file=out)
     if pose is not None:
         print(textwrap.fill(f"angles: {pose.flag} - {pose.angles_from}", WIDTH, initial_indent="  ",
                             subsequent_indent="    "), file=out)
     print(f"  {mu.name.lower()} ({model.id}): {float(lc.length_mm):.1f} mm, {float(lc.change_mm):+.1f} mm "
           f"({float(lc.change_pct):+.1f}%) against standing ({lc.standing_mm:.1f} mm)", file=out)
-    turn = S.rotation_words(S.lengthening_rotation(model, mu, *angles))
+    turn = rotation_words(S.lengthening_rotation(model, mu, *angles))
     print(f"  rotation moment arm: {action_in_words(r)}; here {turn} lengthens it" if turn != "neither" else
           f"  rotation moment arm: {action_in_words(r)}", file=out)
     print(f"  adduction moment arm: {action_in_words(a, 'adduction')}", file=out)
@@ -165,14 +165,14 @@ def cmd_stretch(args, out) -> int:
               "flag: where the angles come from", file=out)
         for r in sorted(rows, key=lambda r: -r.change_mm):
             p = r.pose
-            print(f"{p.id:26s} {r.change_mm:+6.1f} mm {r.change_pct:+6.1f}%  {S.pose_text(*p.angles):50s} "
+            print(f"{p.id:26s} {r.change_mm:+6.1f} mm {r.change_pct:+6.1f}%  {pose_text(*p.angles):50s} "
                   f"[{p.flag}]", file=out)
         return 0
     if args.longest:
         best = S.longest_length(model, mu, args.flexion_range, args.adduction_range, args.rotation_range)
         box = ", ".join(f"{n} {lo:g}..{hi:g}" for n, (lo, hi) in zip(("flexion", "adduction", "rotation"), best.box))
         print(f"longest {mu.name.lower()} ({model.id}) within {box} deg:", file=out)
-        print(f"  {S.pose_text(*(round(x, 1) for x in best.angles))}: {best.length_mm:.1f} mm, "
+        print(f"  {pose_text(*(round(x, 1) for x in best.angles))}: {best.length_mm:.1f} mm, "
               f"{best.change_mm:+.1f} mm ({best.change_pct:+.1f}%) against standing", file=out)
         if best.at_limits:
             print(f"  on the box limits: {', '.join(best.at_limits)} (a wider range would lengthen it more)",

@@ -38,9 +38,9 @@ from .stretch import (
     length_map,
     load_poses,
     pose_table,
-    pose_text,
     switch_line,
 )
+from .words import pose_text
 from .switch import sign_change_angles, switch_angle_map
 
 __all__ = [

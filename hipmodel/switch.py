@@ -15,7 +15,7 @@ from .mechanics import AXIS_INDEX, moment_arms_m
 from .model import Model, Muscle
 from .words import DIRECTION_WORDS
 
-__all__ = ["Switch", "sign_change_angles", "switch_angle_map"]
+__all__ = ["Switch", "sign_change_angles", "switch_angle_map", "bisect_roots", "sign_change_brackets"]
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,13 @@ def _as_float(value) -> float:
         return float("nan")
 
 
-def _bisect(fun, lo: np.ndarray, hi: np.ndarray, f_lo: np.ndarray, tol_deg: float) -> np.ndarray:
-    """Vectorised bisection of fun (array -> array) on brackets [lo, hi]."""
-    n_iter = int(np.ceil(np.log2(np.max(hi - lo, initial=1.0) / tol_deg))) + 1
+def bisect_roots(fun, lo: np.ndarray, hi: np.ndarray, f_lo: np.ndarray, tol_deg: float) -> np.ndarray:
+    """Vectorised bisection of ``fun`` (array -> array) on brackets ``[lo, hi]``.
+
+    ``f_lo = fun(lo)``; each bracket must hold one sign change. Shared by the switch
+    finder and the stretch code (which brackets the slope of the length instead).
+    """
+    n_iter = int(np.ceil(np.log2(max(float(np.max(hi - lo, initial=1.0)), tol_deg) / tol_deg))) + 1
     for _ in range(max(n_iter, 1)):
         mid = 0.5 * (lo + hi)
         f_mid = fun(mid)
@@ -52,6 +56,19 @@ def _bisect(fun, lo: np.ndarray, hi: np.ndarray, f_lo: np.ndarray, tol_deg: floa
         f_lo = np.where(left, f_mid, f_lo)
         hi = np.where(left, hi, mid)
     return 0.5 * (lo + hi)
+
+
+def sign_change_brackets(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Indices ``(lo, hi)`` of neighbouring non-zero samples whose signs differ.
+
+    A sample that is exactly zero counts once: it is bracketed by its neighbours.
+    """
+    s = np.sign(values)
+    nz = np.flatnonzero(s != 0)
+    if nz.size < 2:
+        return nz[:0], nz[:0]
+    changes = np.flatnonzero(s[nz[:-1]] != s[nz[1:]])
+    return nz[changes], nz[changes + 1]
 
 
 def sign_change_angles(
@@ -109,14 +126,10 @@ def sign_change_angles(
     if values[-1] == 0 and stop_deg + h <= ANGLE_LIMIT_DEG:
         grid = np.append(grid, stop_deg + h)
         values = np.append(values, fun(grid[-1:]))
-    s = np.sign(values)
-    # a grid point that is exactly zero counts once: bracket it with its neighbours
-    nz = np.flatnonzero(s != 0)
-    if nz.size < 2:
+    lo_idx, hi_idx = sign_change_brackets(values)
+    if lo_idx.size == 0:
         return []
-    changes = np.flatnonzero(s[nz[:-1]] != s[nz[1:]])
-    lo_idx, hi_idx = nz[changes], nz[changes + 1]
-    roots = np.clip(_bisect(fun, grid[lo_idx], grid[hi_idx], values[lo_idx], tol_deg), start_deg, stop_deg)
+    roots = np.clip(bisect_roots(fun, grid[lo_idx], grid[hi_idx], values[lo_idx], tol_deg), start_deg, stop_deg)
     neg, pos = DIRECTION_WORDS[axis]
     return [
         Switch(float(x), f"{neg} to {pos}" if values[i] < 0 else f"{pos} to {neg}")
@@ -162,5 +175,5 @@ def switch_angle_map(
     def fun(flex):
         return moment_arms_m(model, muscle, flex, add2, rot2)[..., 2]
 
-    roots = _bisect(fun, lo, lo + (grid[1] - grid[0]), f_lo, tol_deg)
+    roots = bisect_roots(fun, lo, lo + (grid[1] - grid[0]), f_lo, tol_deg)
     return np.where(has, roots, np.nan)

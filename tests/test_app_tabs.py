@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 import hipmodel as hm
 from hipmodel import nerve, questions, stretch, stretch_figures
+from hipmodel.words import rotation_words
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 NERVE_TAB, STRETCH_TAB, QUESTIONS_TAB = "Sciatic nerve variants", "Stretches", "Readers' questions"
@@ -112,7 +113,7 @@ def test_stretch_tab_says_which_rotation_lengthens_it_at_the_current_flexion(fle
     m = hm.load_model()
     mu = m.muscle("piriformis")
     assert metric(at, f"At {flexion:g}\u00b0 flexion") == words
-    assert stretch.rotation_words(stretch.lengthening_rotation(m, mu, flexion)) == words
+    assert rotation_words(stretch.lengthening_rotation(m, mu, flexion)) == words
     lc = stretch.length_change(m, mu, flexion, 0.0, 0.0)
     assert metric(at, "Length vs standing, now") == f"{float(lc.change_mm):+.1f} mm"
     flips = stretch.rotation_flip_angles(m, mu)

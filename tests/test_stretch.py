@@ -12,6 +12,7 @@ from hipmodel import stretch as S
 from hipmodel.mechanics import curves, muscle_length_m
 from hipmodel.model import load_model
 from hipmodel.switch import sign_change_angles
+from hipmodel.words import rotation_words
 
 MODELS = ("gait2392", "rajagopal2016", "dostal1981", "tlem2")
 REQUIRED_POSES = {"standing", "sitting", "figure4", "knee_to_opposite_shoulder", "mcgovern1", "mcgovern2",
@@ -94,7 +95,7 @@ def test_nothing_half_loaded(tmp_path):
     p = _pose_file(tmp_path, lambda d: d["poses"][-1].__setitem__("rotation_deg", -999))
     with pytest.raises(S.PoseFileError):
         S.load_poses(p)
-    assert str(p) not in S._CACHE
+    assert str(p) not in S.poses._CACHE
 
 
 def test_find_pose_by_id_or_name_and_closest_names():
@@ -183,8 +184,8 @@ def test_slope_is_minus_moment_arm_in_mm_per_degree(gait):
     slope = S.length_slope_mm_per_deg(gait, mu, flex, 5.0, -10.0)
     r = curves(gait, mu, flex, 5.0, -10.0).rotation_moment_arm_mm
     np.testing.assert_allclose(slope, -r * np.pi / 180.0, atol=1e-6)
-    assert S.rotation_words(1) == "internal rotation" and S.rotation_words(-1) == "external rotation"
-    assert S.rotation_words(0) == "neither"
+    assert rotation_words(1) == "internal rotation" and rotation_words(-1) == "external rotation"
+    assert rotation_words(0) == "neither"
 
 
 def test_switch_line_matches_the_switch_finder_per_rotation(rajagopal):
@@ -312,7 +313,7 @@ def test_core_modules_do_not_import_matplotlib():
 
     code = ("import sys, hipmodel.stretch, hipmodel.questions, hipmodel.stretch_cli; "
             "sys.exit(1 if any(m.startswith('matplotlib') for m in sys.modules) else 0)")
-    assert subprocess.run([sys.executable, "-c", code], cwd=S.DATA_DIR.parent).returncode == 0
+    assert subprocess.run([sys.executable, "-c", code], cwd=S.POSES_FILE.parent.parent).returncode == 0
 
 
 def test_stretch_figures_never_use_pyplot():

@@ -1,0 +1,144 @@
+"""The figure-4 stretch step by step: the pose, length and lever at each step, and a sentence made from those numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+import numpy as np
+from ..words import change_word, rotation_word
+from ..kinematics import check_angle
+from ..model import Model, Muscle
+from ..switch import sign_change_angles
+from .maths import length_change
+
+
+FIGURE4_FINAL_POSE = (100.0, 20.0, -45.0)  # flexion, adduction, rotation: figure-4 + knee pulled across
+
+
+@dataclass(frozen=True)
+class Figure4Step:
+    """One step of the figure-4 explainer.
+
+    ``change_mm``/``change_pct`` are against standing; ``step_change_mm`` against the
+    previous step. ``sentence`` is generated from these numbers; ``shown`` holds each
+    number the sentence shows (name -> value, unrounded; lengths in mm, angles in deg,
+    magnitudes where the sentence says the direction in words).
+    """
+
+    number: int
+    title: str
+    flexion_deg: float
+    adduction_deg: float
+    rotation_deg: float
+    length_mm: float
+    change_mm: float
+    change_pct: float
+    step_change_mm: float
+    rotation_moment_arm_mm: float
+    adduction_moment_arm_mm: float
+    sentence: str
+    shown: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def angles(self) -> tuple[float, float, float]:
+        return (self.flexion_deg, self.adduction_deg, self.rotation_deg)
+
+
+def figure4_steps(
+    model: Model,
+    muscle: Muscle,
+    flexion_deg: float = FIGURE4_FINAL_POSE[0],
+    adduction_deg: float = FIGURE4_FINAL_POSE[1],
+    rotation_deg: float = FIGURE4_FINAL_POSE[2],
+) -> tuple[Figure4Step, ...]:
+    """The figure-4 stretch as four steps, with the length and moment arm at each.
+
+    Steps: 1 standing; 2 flex the hip to ``flexion_deg``; 3 turn the thigh to
+    ``rotation_deg`` (negative = external, the crossed ankle); 4 pull the knee
+    towards the opposite shoulder, ``adduction_deg``.
+
+    Returns
+    -------
+    tuple of 4 Figure4Step; every sentence is built from that step's numbers.
+    """
+    F = check_angle(flexion_deg, "flexion")
+    A = check_angle(adduction_deg, "adduction")
+    R = check_angle(rotation_deg, "rotation")
+    poses = np.array([[0.0, 0.0, 0.0], [F, 0.0, 0.0], [F, 0.0, R], [F, A, R]])
+    lc = length_change(model, muscle, poses[:, 0], poses[:, 1], poses[:, 2])
+    L, d, pct = lc.length_mm, lc.change_mm, lc.change_pct
+    rma, ama = lc.rotation_moment_arm_mm, lc.adduction_moment_arm_mm
+    step = np.diff(L, prepend=L[0])
+    switches = sign_change_angles(model, muscle, 0.0, 0.0, start_deg=0.0, stop_deg=max(F, 1.0))
+    name = muscle.name.lower()
+
+    shown: list[dict] = [{}, {}, {}, {}]
+
+    def v(i: int, key: str, value: float, fmt: str) -> str:
+        """Format a number for step i's sentence and record it in that step's ``shown``."""
+        shown[i][key] = float(value)
+        return format(float(value), fmt)
+
+    def action(i: int, r_mm: float) -> str:
+        if abs(r_mm) < 0.05:
+            return "neither an internal nor an external rotator"
+        kind = "an internal" if r_mm > 0 else "an external"
+        return f"{kind} rotator ({v(i, 'rotation_moment_arm_mm', abs(r_mm), '.1f')} mm lever arm)"
+
+    s1 = (f"Standing, the {name} is {v(0, 'length_mm', L[0], '.0f')} mm long and {action(0, rma[0])}. "
+          + ("Turning the thigh inwards would stretch it; turning it outwards slackens it."
+             if rma[0] < 0 else "Turning the thigh outwards would stretch it."))
+    def by(i: int) -> str:
+        """'lengthens it by 8.0 mm', or 'leaves its length unchanged' for less than 0.05 mm."""
+        if abs(step[i]) < 0.05:
+            return "leaves its length unchanged"
+        return f"{change_word(step[i])} it by {v(i, 'step_change_mm', abs(step[i]), '.1f')} mm"
+
+    s2 = (f"Bending the hip to {v(1, 'flexion_deg', F, 'g')}° {by(1)}. "
+          if F != 0 else f"The hip stays straight in this version ({v(1, 'flexion_deg', F, 'g')}° flexion). ")
+    if switches and rma[0] < 0 < rma[1]:
+        s2 += (f"On the way, at {v(1, 'switch_deg', switches[0].flexion_deg, '.0f')}° flexion, its line of pull "
+               f"crosses the thigh's long axis: it is now {action(1, rma[1])}, so turning the thigh outwards now "
+               "stretches it.")
+    else:
+        s2 += (f"It is {action(1, rma[1])} here, so turning the thigh "
+               f"{'outwards' if rma[1] > 0 else 'inwards'} is what stretches it.")
+    turn = "outwards" if R < 0 else "inwards"
+    if R == 0:
+        s3 = "No rotation in this version: the thigh is not turned, so the length does not change."
+    else:
+        how = " (crossing the ankle over the other thigh)" if R < 0 else ""
+        more = " more" if abs(step[2]) >= 0.05 and F != 0 else ""
+        s3 = f"Turning the thigh {turn} by {v(2, 'rotation_deg', abs(R), 'g')}°{how} {by(2)}{more}"
+        kind = rotation_word(rma[1])
+        if abs(step[2]) >= 0.05:
+            s3 += (f", because at {v(2, 'flexion_deg', F, 'g')}° flexion it is an {kind} rotator: turning the thigh "
+                   f"{turn} {'pulls it longer' if step[2] > 0 else 'lets it slacken'}.")
+        else:
+            s3 += "."
+    if A == 0:
+        s4 = f"Leaving the knee over the hip ({v(3, 'adduction_deg', A, 'g')}° adduction) {by(3)}"
+    else:
+        across = "towards the opposite shoulder" if A > 0 else "out to the side"
+        s4 = (f"Pulling the knee {across} ({v(3, 'adduction_deg', abs(A), 'g')}° "
+              f"{'adduction' if A > 0 else 'abduction'}) {by(3)}")
+    if ama[2] < 0 and A > 0 and step[3] > 0:
+        s4 += (f", because the {name} is an abductor ({v(3, 'abduction_moment_arm_mm', abs(ama[2]), '.1f')} mm) "
+               "and moving the knee across pulls on it")
+    s4 += (f". In total it is {v(3, 'change_mm', d[3], '+.1f')} mm ({v(3, 'change_pct', pct[3], '+.1f')}%) "
+           "against standing.")
+
+    titles = ("Standing", f"Flex the hip to {F:g}°" if F != 0 else "Hip stays straight",
+              f"Turn the thigh {'out' if R < 0 else 'in'} {abs(R):g}°" if R != 0 else "No turn of the thigh",
+              f"Knee towards the opposite shoulder ({A:g}°)" if A > 0 else f"Knee out ({-A:g}° abduction)" if A < 0
+              else "Knee stays over the hip")
+    return tuple(
+        Figure4Step(
+            number=i + 1, title=titles[i],
+            flexion_deg=float(poses[i, 0]), adduction_deg=float(poses[i, 1]), rotation_deg=float(poses[i, 2]),
+            length_mm=float(L[i]), change_mm=float(d[i]), change_pct=float(pct[i]), step_change_mm=float(step[i]),
+            rotation_moment_arm_mm=float(rma[i]), adduction_moment_arm_mm=float(ama[i]), sentence=s,
+            shown=shown[i],
+        )
+        for i, s in enumerate((s1, s2, s3, s4))
+    )
