@@ -90,11 +90,13 @@ def test_bundled_numbers_are_those_of_the_literature_notes(variants):
     assert natsis.sample_size == 294 and natsis.complete_breakdown
     assert {v.key: v.count for v in natsis.types} == {"A": 275, "B": 12, "C": 1, "D": 1, "E": 0, "F": 1}
     assert [(o.label, o.count) for o in natsis.other] == [("unclassified variations", 4)]
-    meta = variants.study("tomaszewski2016")
+    meta = variants.study("meta2016_jor")
     assert meta.type_value("A").percent == 85.2 and meta.type_value("A").ci95 == (78.4, 87.0)
     assert meta.type_value("B").percent == 9.8 and meta.type_value("B").ci95 == (6.5, 13.2)
     smoll = variants.study("smoll2010")
-    assert [(f.percent, f.ci95) for f in smoll.findings] == [(16.9, (16.0, 17.9)), (16.2, (10.7, 23.5))]
+    assert [(f.percent, f.ci95) for f in smoll.findings] == [(16.9, (16.0, 17.9))]
+    # the surgical series is its own sample, not the 6062 cadavers
+    assert [(f.percent, f.ci95) for f in variants.study("smoll2010_surgical").findings] == [(16.2, (10.7, 23.5))]
     reynoso = variants.study("reynoso2022")
     assert {v.key: v.count for v in reynoso.types} == {"A": 37, "B": 2, "E": 1}
     bartret = variants.study("bartret2018")
@@ -167,7 +169,7 @@ def test_type_relations_must_fit_the_classification(tmp_path, raw, letter, tibia
 
 
 def test_an_interval_must_contain_its_estimate(tmp_path, raw):
-    study(raw, "tomaszewski2016")["types"]["B"]["ci95"] = [10.0, 13.2]
+    study(raw, "meta2016_jor")["types"]["B"]["ci95"] = [10.0, 13.2]
     assert "types.B.ci95" in load_error(tmp_path, raw)
 
 
@@ -215,10 +217,10 @@ def test_share_through_matches_hand_arithmetic(variants):
     # Reynoso 2022: B 2 + E 1 of 40 (C, D, F zero: the breakdown is complete)
     assert by["reynoso2022"].count == 3 and by["reynoso2022"].percent == pytest.approx(7.5)
     # the 2016 meta-analysis reports only type B: a lower bound
-    assert by["tomaszewski2016"].kind == "partial" and by["tomaszewski2016"].letters == ("B",)
-    assert by["tomaszewski2016"].percent == 9.8 and by["tomaszewski2016"].ci95 == (6.5, 13.2)
+    assert by["meta2016_jor"].kind == "partial" and by["meta2016_jor"].letters == ("B",)
+    assert by["meta2016_jor"].percent == 9.8 and by["meta2016_jor"].ci95 == (6.5, 13.2)
     anyv = {e.study_id: e.percent for e in share.any_variant}
-    assert anyv == {"natsis2014": 6.4, "tomaszewski2016": 15.0, "smoll2010": 16.9, "bartret2018": 19.2}
+    assert anyv == {"natsis2014": 6.4, "meta2016_jor": 15.0, "smoll2010": 16.9, "bartret2018": 19.2}
     assert share.through_range == pytest.approx((100 * 13 / 294, 9.8))
     assert share.any_variant_range == (6.4, 19.2)
 
