@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 import io
 import itertools
-import json
 from dataclasses import replace
 
 import numpy as np
@@ -17,6 +16,7 @@ import streamlit as st
 
 import hipmodel as hm
 from hipmodel import figures
+from hipmodel.context import models_range_text, switch_context
 from hipmodel.words import rotation_words
 from hipmodel.explain import readout
 from hipmodel.state import RANGES, STEP_DEG, ExplorerState, loadable_models, query_from_state, state_from_query
@@ -58,37 +58,13 @@ def switch_map(model_id: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def switch_context_png(model_id: str, adduction: float, rotation: float) -> tuple[bytes, list]:
-    """The switch-in-context figure (PNG) and a table of its numbers."""
-    rows, table = [], []
-    for mid in hm.available_model_ids():
-        try:
-            m = hm.load_model(mid)
-            found = hm.sign_change_angles(m, m.muscle("piriformis"), adduction, rotation)
-        except (hm.ModelDataError, KeyError) as e:
-            table.append({"source": mid, "switch (deg flexion)": f"unavailable: {e}", "kind": "model"})
-            continue
-        angle = found[0].flexion_deg if found else None
-        rows.append((m.name, angle, m.approximate_frame_alignment))
-        table.append({"source": m.name + (" (approximate frame alignment)" if m.approximate_frame_alignment else ""),
-                      "switch (deg flexion)": f"{angle:.1f}" if angle is not None else "none in -20..120",
-                      "kind": "model (computed here)", "reference": m.citation()})
-    lit = literature()
-    for e in lit:
-        lo, hi = e.get("low"), e.get("high")
-        span = "-" if lo is None and hi is None else (f"{lo}" if lo == hi else f"{lo or ''}..{hi or ''}")
-        table.append({"source": e["label"], "switch (deg flexion)": span, "kind": e["kind"],
-                      "reference": f"{e['source']} [{e['flag']}]"})
+def switch_context_png(model_id: str, adduction: float, rotation: float) -> tuple[bytes, list, dict]:
+    """The switch-in-context figure (PNG), a table of its numbers, and what could not be read."""
+    ctx = switch_context(adduction, rotation)
     add, rot, smap = switch_map(model_id)
-    fig = figures.switch_context_figure(rows, lit, add, rot, smap, current=(adduction, rotation),
-                                        model_name=hm.load_model(model_id).name)
-    return figures.figure_bytes(fig, dpi=110), table
-
-
-@st.cache_data(max_entries=1, show_spinner=False)
-def literature() -> list:
-    with open(hm.DATA_DIR / "switch_literature.json", encoding="utf-8") as fh:
-        return json.load(fh)["entries"]
+    fig = figures.switch_context_figure(ctx.model_rows(), ctx.literature, add, rot, smap,
+                                        current=(adduction, rotation), model_name=hm.load_model(model_id).name)
+    return figures.figure_bytes(fig, dpi=110), ctx.table(), ctx.broken
 
 
 @st.cache_data(max_entries=1, show_spinner=False)
@@ -425,11 +401,13 @@ def curve_csv(model_id: str, state: ExplorerState) -> str:
 
 def context_tab(state: ExplorerState, model: hm.Model) -> None:
     st.markdown(
-        "Where does the piriformis turn from an external into an internal rotator? The four published "
-        "geometries put it between about 48\u00b0 and 57\u00b0 of flexion with the rest of the hip neutral; "
-        "cadaver torque and rules of thumb say later, up to 90\u00b0. The map shows one reason: the answer "
-        "depends on the rest of the pose. Rotation and adduction move the switch by tens of degrees.")
-    png, table = switch_context_png(model.id, state.adduction, state.rotation)
+        "Where does the piriformis turn from an external into an internal rotator? With the rest of the hip "
+        f"neutral, {models_range_text(switch_context())}. Torque estimated on cadaver hips and rules of thumb "
+        "say later, up to 90\u00b0. The map shows one reason: the answer depends on the rest of the pose. "
+        "Rotation and adduction move the switch by tens of degrees.")
+    png, table, broken = switch_context_png(model.id, state.adduction, state.rotation)
+    for what, err in broken.items():
+        st.warning(f"Left out of this chart: {what}: {err}")
     st.image(png, width="stretch")
     st.dataframe(table, width="stretch", hide_index=True)
 

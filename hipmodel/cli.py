@@ -17,7 +17,7 @@ import numpy as np
 from .kinematics import PoseError, check_angle
 from .mechanics import curves
 from .words import action_in_words
-from .model import DEFAULT_MODEL_ID, ModelDataError, available_model_ids, load_model, load_model_file
+from .model import DEFAULT_MODEL_ID, ModelDataError, available_model_ids, load_bundled_models, load_model, load_model_file
 from .switch import sign_change_angles
 
 MAX_ROWS = 100_000
@@ -117,12 +117,12 @@ def cmd_switch(args, out):
 
 
 def cmd_models(args, out):
+    usable, broken = load_bundled_models()
     for mid in available_model_ids():
-        try:
-            m = load_model(mid)
-        except ModelDataError as e:
-            print(f"{mid}: BROKEN: {e}", file=out)
+        if mid in broken:
+            print(f"{mid}: BROKEN: {broken[mid]}", file=out)
             continue
+        m = usable[mid]
         flag = "  [approximate frame alignment]" if m.approximate_frame_alignment else ""
         n = len(m.muscles)
         print(f"{m.id}: {m.name}{flag}; {n} muscle{'s' if n != 1 else ''}", file=out)

@@ -582,7 +582,7 @@ def switch_context_figure(model_switches, literature, map_adduction=None, map_ro
     ----------
     model_switches : list of (label, angle_deg or None, approximate: bool)
         Each model's switch at the current adduction and rotation.
-    literature : list of dict
+    literature : sequence of hipmodel.literature.SwitchStatement
         Entries with ``label``, ``low``, ``high`` (deg or None), ``kind``.
     map_adduction, map_rotation : ndarray (na,), (nr,), optional
     switch_map : ndarray (na, nr), optional
@@ -597,7 +597,7 @@ def switch_context_figure(model_switches, literature, map_adduction=None, map_ro
     for label, angle, approx in model_switches:
         rows.append((label + (" *" if approx else ""), angle, angle, "model"))
     for e in literature:
-        rows.append((e["label"], e.get("low"), e.get("high"), e.get("kind", "")))
+        rows.append((e.label, e.low, e.high, e.kind))
     y = np.arange(len(rows))[::-1]
     for yi, (label, lo, hi, kind) in zip(y, rows):
         colour = {"model": PALETTE[1], "measurement": PALETTE[0], "rule of thumb": PALETTE[2]}.get(kind, "k")

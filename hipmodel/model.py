@@ -34,6 +34,7 @@ __all__ = [
     "load_model",
     "load_model_file",
     "available_model_ids",
+    "load_bundled_models",
     "closest_names",
 ]
 
@@ -114,6 +115,8 @@ class Model:
     landmarks: tuple[Landmark, ...] = ()
     approximate_frame_alignment: bool = False
     left_out: str = ""
+    use_for_length: bool = True  # False: the geometry's lengths contradict measurement (reason in the file)
+    switch_uncertainty_deg: float = 0.0  # +/- on its switch angle (an uncertain zero-flexion reference)
     path: str = ""
     _index: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -294,6 +297,9 @@ def _parse(data, fname: str, path: str = "") -> Model:
         landmarks=tuple(landmarks),
         approximate_frame_alignment=c.optional(data, "approximate_frame_alignment", "", bool, False),
         left_out=c.optional(data, "left_out", "", str, ""),
+        use_for_length=c.optional(data, "use_for_length", "", bool, True),
+        switch_uncertainty_deg=c.number(c.optional(data, "switch_uncertainty_deg", "", (int, float), 0.0),
+                                        "switch_uncertainty_deg", 0.0, 45.0, "deg"),
         path=path,
         _index=index,
     )
@@ -322,14 +328,25 @@ def available_model_ids(data_dir: Path | None = None) -> list[str]:
     return sorted(p.stem[len("model_"):] for p in Path(data_dir or DATA_DIR).glob("model_*.json"))
 
 
+def load_bundled_models(data_dir: Path | None = None) -> tuple[dict[str, Model], dict[str, str]]:
+    """Every bundled model that loads, by id, and the error of each one that does not.
+
+    The one place that loops over the bundled models: a broken file is reported by
+    whoever shows the result, never hidden, and never takes the others down.
+    """
+    usable, broken = {}, {}
+    for mid in available_model_ids(data_dir):
+        try:
+            usable[mid] = load_model(mid, data_dir)
+        except (ModelDataError, KeyError) as e:
+            broken[mid] = str(e).strip("'\"")
+    return usable, broken
+
+
 def _bundled_aliases() -> dict[str, str]:
     """Every bundled model's muscle names and source names, mapped to the muscle id."""
     out = {}
-    for mid in available_model_ids():
-        try:
-            model = load_model(mid)
-        except (ModelDataError, KeyError):
-            continue  # a broken file is reported where it is loaded, not here
+    for model in load_bundled_models()[0].values():  # a broken file is reported where it is loaded
         for key, muscle in model._index.items():
             out.setdefault(key, muscle.id)
     return out

@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 
-from .model import DEFAULT_MODEL_ID, ModelDataError, available_model_ids, load_model
+from .model import DEFAULT_MODEL_ID, ModelDataError, load_bundled_models, load_model
 
 __all__ = ["RANGES", "STEP_DEG", "ExplorerState", "state_from_query", "query_from_state", "clamp_state",
            "loadable_models"]
@@ -167,14 +167,8 @@ def state_from_query(params) -> tuple[ExplorerState, list[str]]:
 
 def loadable_models() -> tuple[list[str], dict[str, str]]:
     """Bundled model ids that load, and the error of each one that does not."""
-    usable, broken = [], {}
-    for mid in available_model_ids():
-        try:
-            load_model(mid)
-            usable.append(mid)
-        except (ModelDataError, KeyError, OSError) as e:
-            broken[mid] = str(e)
-    return usable, broken
+    usable, broken = load_bundled_models()
+    return list(usable), broken
 
 
 def query_from_state(state: ExplorerState) -> dict[str, str]:

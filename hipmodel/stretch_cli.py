@@ -106,7 +106,7 @@ def cmd_answer(args, out) -> int:
     if ans.numbers:
         print(f"\nNumbers ({ans.model_name}):", file=out)
         for k, v in ans.numbers.items():
-            print(f"  {Q.number_label(k)}: {Q._fmt(v, ans.units.get(k, ''))}", file=out)
+            print(f"  {Q.number_label(k)}: {Q.format_value(v, ans.units.get(k, ''))}", file=out)
     if ans.figure.kind != "none":
         print(f"\nFigure: {ans.figure.kind}" + ("" if out_dir else " (write it with --out DIR)"), file=out)
     print("\nSources:", file=out)

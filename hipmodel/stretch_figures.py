@@ -41,6 +41,7 @@ from .stretch import (
     switch_line,
 )
 from .words import pose_text
+from .ranges import map_axes
 from .switch import sign_change_angles, switch_angle_map
 
 __all__ = [
@@ -519,26 +520,11 @@ def _moment_arm_answer_figure(model: Model, params: dict) -> Figure:
 
 
 def _switch_context_answer_figure(model: Model) -> Figure:
-    import json
+    from .context import switch_context
 
-    from .model import ModelDataError, available_model_ids
-    from .questions import SWITCH_LITERATURE_FILE
-
-    rows = []
-    for mid in available_model_ids():
-        try:
-            m = load_model(mid)
-        except (ModelDataError, KeyError):
-            continue
-        s = [x.flexion_deg for x in sign_change_angles(m, m.muscle("piriformis"))
-             if x.direction == "external to internal"]
-        rows.append((m.name.split(" (")[0], s[0] if s else None, m.approximate_frame_alignment))
-    try:
-        lit = json.loads(Path(SWITCH_LITERATURE_FILE).read_text(encoding="utf-8"))["entries"]
-    except (OSError, ValueError, KeyError):
-        lit = []
-    add = np.arange(-30.0, 30.1, 2.5)
-    rot = np.arange(-45.0, 45.1, 2.5)
+    ctx = switch_context()
+    rows, lit = ctx.model_rows(), ctx.literature
+    add, rot = map_axes()
     smap = switch_angle_map(model, model.muscle("piriformis"), add, rot)
     fig = _figs.switch_context_figure(rows, lit, add, rot, smap, current=None, model_name=model.name.split(" (")[0])
     fig.set_size_inches(12.5, 5.4)

@@ -8,6 +8,7 @@ import pytest
 from matplotlib.figure import Figure
 
 import hipmodel as hm
+from hipmodel.literature import SwitchStatement
 from hipmodel import figures
 
 
@@ -68,7 +69,7 @@ def test_switch_context_figure(model):
     rot = np.array([-20.0, 0.0, 20.0])
     smap = hm.switch_angle_map(model, model.muscle("piriformis"), add, rot)
     fig = figures.switch_context_figure([("Gait2392", 57.19, False), ("TLEM", 50.0, True)],
-                                        [{"label": "Cadaver", "low": 75, "high": 90, "kind": "measurement"}],
+                                        [SwitchStatement("c", "Cadaver", "measurement", 75.0, 90.0, "s", "src", "VERIFIED")],
                                         add, rot, smap, current=(0.0, 0.0), model_name="Gait2392")
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert "TLEM *" in labels and "Cadaver" in labels

@@ -14,6 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hipmodel import questions as Q
+import hipmodel.nerve.data as nerve_data
+from hipmodel.literature import SWITCH_LITERATURE_FILE, load_switch_literature
 from hipmodel.mechanics import curves
 from hipmodel.model import load_model, model_from_json
 from hipmodel.stretch import figure4_steps, find_pose, length_change, load_poses, longest_length
@@ -69,8 +71,8 @@ def test_no_digits_typed_into_the_prose():
             for v in a.numbers.values():
                 allowed |= {f"{v:.0f}", f"{v:.1f}", f"{v:.2f}", f"{abs(v):.1f}", f"{abs(v):.0f}", f"{v:g}", f"{abs(v):g}"}
             text = a.text
-            for e in Q._switch_literature():  # labels read from data/switch_literature.json
-                text = text.replace(e["label"], "")
+            for e in load_switch_literature():  # labels read from data/switch_literature.json
+                text = text.replace(e.label, "")
             for p in load_poses():
                 for t in (p.angles_text(), p.how_to, p.name):
                     text = re.sub(r"(?<![\d.])" + re.escape(t), "", text)
@@ -184,7 +186,7 @@ def test_other_muscles_lists_every_switch(gait):
 
 def test_disagreement_answer_reads_the_literature_file(gait):
     a = Q.answer("why_disagree", gait)
-    lit = json.loads((Q.SWITCH_LITERATURE_FILE).read_text())
+    lit = json.loads(SWITCH_LITERATURE_FILE.read_text())  # the raw file, not the loader
     ito = next(e for e in lit["entries"] if e["id"] == "ito2025")
     assert a.numbers["lit_meas0_low_deg"] == ito["low"] and a.numbers["lit_meas0_high_deg"] == ito["high"]
     assert a.numbers["switch_turned_out_knee_across_deg"] == pytest.approx(switch(gait, 20.0, -30.0), abs=1e-6)
@@ -200,7 +202,7 @@ def test_sciatic_answer_reads_the_variants_file_or_degrades(monkeypatch, tmp_pat
         assert a.numbers["nerve_sample_n"] == n
         assert a.figure.kind == "nerve_variants"
     # without the file: an honest answer with no invented prevalence numbers
-    monkeypatch.setattr(Q, "SCIATIC_VARIANTS_FILE", tmp_path / "absent.json")
+    monkeypatch.setattr(nerve_data, "NERVE_DATA_FILE", tmp_path / "absent.json")
     assert Q.nerve_variant_summary() is None
     b = Q.answer("sciatic_through", gait)
     assert "not installed" in b.text and not b.numbers
@@ -208,7 +210,7 @@ def test_sciatic_answer_reads_the_variants_file_or_degrades(monkeypatch, tmp_pat
     # a file of the wrong shape is treated as absent, not a crash
     bad = tmp_path / "bad.json"
     bad.write_text('{"studies": 3}')
-    monkeypatch.setattr(Q, "SCIATIC_VARIANTS_FILE", bad)
+    monkeypatch.setattr(nerve_data, "NERVE_DATA_FILE", bad)
     assert Q.nerve_variant_summary() is None
     assert Q.answer("reader_achilles", gait).out_of_scope
 
@@ -448,4 +450,4 @@ def test_find_question_never_fails_on_any_text(text):
     m = Q.find_question(text)
     assert m.question_id in set(Q.question_ids()) | {Q.OUT_OF_SCOPE_ID, Q.NO_MATCH_ID}
     assert 0.0 <= m.confidence <= 1.0
-    assert m.out_of_scope == (m.question_id == Q.OUT_OF_SCOPE_ID or Q._BY_ID[m.question_id].out_of_scope)
+    assert m.out_of_scope == (m.question_id == Q.OUT_OF_SCOPE_ID or any(q.out_of_scope for q in Q.QUESTIONS if q.id == m.question_id))

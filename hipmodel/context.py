@@ -1,0 +1,110 @@
+"""The switch in context: every bundled model's switch angle beside the published statements.
+
+One computation for the app's context tab, the answers' figure and the CLI: a row per
+model (its switch at the given rotation and adduction) and a row per literature statement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .literature import LiteratureDataError, SwitchStatement, load_switch_literature
+from .model import Model, load_bundled_models
+from .switch import sign_change_angles
+
+__all__ = ["ModelSwitch", "SwitchContext", "first_switch", "switch_context", "angle_text", "models_range_text"]
+
+
+@dataclass(frozen=True)
+class ModelSwitch:
+    """One model's first external-to-internal switch of the piriformis (None: none in range)."""
+
+    model_id: str
+    name: str
+    angle_deg: float | None
+    approximate_frame_alignment: bool
+    citation: str
+    uncertainty_deg: float = 0.0
+
+
+@dataclass(frozen=True)
+class SwitchContext:
+    models: tuple[ModelSwitch, ...]
+    literature: tuple[SwitchStatement, ...]
+    broken: dict  # model id or file name -> error, each shown to the user
+
+    def model_rows(self) -> list[tuple[str, float | None, bool]]:
+        """(name, angle or None, approximate) per model, as the context figure takes them."""
+        return [(m.name, m.angle_deg, m.approximate_frame_alignment) for m in self.models]
+
+    def table(self) -> list[dict]:
+        """The figure's numbers as rows: source, switch (deg flexion), kind, reference."""
+        rows = []
+        for m in self.models:
+            name = m.name + (" (approximate frame alignment)" if m.approximate_frame_alignment else "")
+            angle = angle_text(m.angle_deg, m.uncertainty_deg) if m.angle_deg is not None else "none in -20..120"
+            rows.append({"source": name, "switch (deg flexion)": angle, "kind": "model (computed here)",
+                         "reference": m.citation})
+        for e in self.literature:
+            lo, hi = e.low, e.high
+            span = "-" if lo is None and hi is None else (f"{lo:g}" if lo == hi else
+                                                         f"{'' if lo is None else f'{lo:g}'}..{'' if hi is None else f'{hi:g}'}")
+            rows.append({"source": e.label, "switch (deg flexion)": span, "kind": e.kind,
+                         "reference": f"{e.source} [{e.flag}]"})
+        return rows
+
+
+def first_switch(model: Model, muscle_id: str = "piriformis", adduction_deg: float = 0.0,
+                 rotation_deg: float = 0.0) -> float | None:
+    """The first flexion (deg, -20..120) where the muscle turns from external to internal rotator."""
+    found = [s for s in sign_change_angles(model, model.muscle(muscle_id), adduction_deg, rotation_deg)
+             if s.direction == "external to internal"]
+    return found[0].flexion_deg if found else None
+
+
+def switch_context(adduction_deg: float = 0.0, rotation_deg: float = 0.0) -> SwitchContext:
+    """Every bundled model's piriformis switch at this adduction and rotation, and the literature."""
+    usable, broken = load_bundled_models()
+    rows = []
+    for mid, m in usable.items():
+        if "piriformis" not in m.muscle_ids:
+            continue
+        rows.append(ModelSwitch(mid, m.name, first_switch(m, "piriformis", adduction_deg, rotation_deg),
+                                m.approximate_frame_alignment, m.citation(), m.switch_uncertainty_deg))
+    try:
+        lit = load_switch_literature()
+    except LiteratureDataError as e:
+        lit, broken = (), {**broken, "switch_literature.json": str(e)}
+    return SwitchContext(tuple(rows), lit, broken)
+
+
+def _short(name: str) -> str:
+    return name.split(" (")[0].replace("OpenSim ", "")
+
+
+def angle_text(angle_deg: float, uncertainty_deg: float = 0.0) -> str:
+    """A switch angle as shown everywhere: one decimal, with its uncertainty where it has one."""
+    if uncertainty_deg:
+        return f"about {angle_deg:.0f} \u00b1 {uncertainty_deg:.0f}"
+    return f"{angle_deg:.1f}"
+
+
+def models_range_text(ctx: SwitchContext) -> str:
+    """The models' switch angles in one sentence, the certain ones as a range (one decimal).
+
+    Models with an uncertain zero-flexion reference are named apart with their +/- (their
+    data files say why), so the range is not widened by a frame-alignment guess.
+    """
+    firm = [m for m in ctx.models if m.angle_deg is not None and not m.uncertainty_deg]
+    loose = [m for m in ctx.models if m.angle_deg is not None and m.uncertainty_deg]
+    parts = []
+    if firm:
+        lo, hi = min(m.angle_deg for m in firm), max(m.angle_deg for m in firm)
+        names = [_short(m.name) for m in sorted(firm, key=lambda m: m.angle_deg)]
+        who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        span = f"{lo:.1f}\u00b0" if len(firm) == 1 else f"{lo:.1f}\u00b0 to {hi:.1f}\u00b0"
+        parts.append(f"{who} put it at {span} of flexion")
+    if loose:
+        each = ", ".join(f"{_short(m.name)} {angle_text(m.angle_deg, m.uncertainty_deg)}\u00b0" for m in loose)
+        parts.append(f"the older straight-line geometries, whose zero-flexion reference is uncertain, at {each}")
+    return "; ".join(parts) if parts else "no bundled model has a switch in -20..120\u00b0 of flexion"
