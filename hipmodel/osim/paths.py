@@ -70,15 +70,15 @@ class OsimMuscle:
         return self.wrap is None and all(p.kind == "PathPoint" for p in self.points)
 
     def length_m(self, flexion_deg, adduction_deg=0.0, rotation_deg=0.0) -> np.ndarray:
-        L, _, _ = self._evaluate(flexion_deg, adduction_deg, rotation_deg, want_ma=False)
+        L, _, _, _ = self._evaluate(flexion_deg, adduction_deg, rotation_deg, want_ma=False)
         return L
 
     def moment_arms_m(self, flexion_deg, adduction_deg=0.0, rotation_deg=0.0) -> np.ndarray:
-        _, ma, _ = self._evaluate(flexion_deg, adduction_deg, rotation_deg, want_ma=True)
+        _, ma, _, _ = self._evaluate(flexion_deg, adduction_deg, rotation_deg, want_ma=True)
         return ma
 
     def length_and_moment_arms_m(self, flexion_deg, adduction_deg=0.0, rotation_deg=0.0):
-        L, ma, _ = self._evaluate(flexion_deg, adduction_deg, rotation_deg, want_ma=True)
+        L, ma, _, _ = self._evaluate(flexion_deg, adduction_deg, rotation_deg, want_ma=True)
         return L, ma
 
     def moment_arms_numeric_m(self, flexion_deg, adduction_deg=0.0, rotation_deg=0.0, step_deg=1e-3) -> np.ndarray:
@@ -100,6 +100,10 @@ class OsimMuscle:
             out[..., k] = -(Lp - Lm) / (2 * np.radians(h))
         return out
 
+    def wraps(self, flexion_deg, adduction_deg=0.0, rotation_deg=0.0) -> np.ndarray:
+        """True where the path goes over its wrap object (shape S)."""
+        return self._evaluate(flexion_deg, adduction_deg, rotation_deg, want_ma=False)[3]
+
     def path_points_m(self, flexion_deg, adduction_deg=0.0, rotation_deg=0.0) -> np.ndarray:
         """A drawable polyline in the pelvis frame, shape S + (K, 3), K fixed per muscle.
 
@@ -107,7 +111,7 @@ class OsimMuscle:
         wrap the :data:`ARC_POINTS` wrap points repeat the segment's first point, so every
         pose has the same K (zero-length pieces draw nothing).
         """
-        _, _, pts = self._evaluate(flexion_deg, adduction_deg, rotation_deg, want_ma=False, want_points=True)
+        _, _, pts, _ = self._evaluate(flexion_deg, adduction_deg, rotation_deg, want_ma=False, want_points=True)
         return pts
 
     # ---------------------------------------------------------------- internals
@@ -151,6 +155,7 @@ class OsimMuscle:
         bodies = [p.body for p in self.points]
 
         L = np.empty(n)
+        W = np.zeros(n, bool)
         MA = np.zeros((n, 3))
         npts = k + (ARC_POINTS if self.wrap is not None else 0)
         PTS = np.empty((n, npts, 3)) if want_points else None
@@ -161,12 +166,14 @@ class OsimMuscle:
             res = self._path(P[sel][:, idx], [bodies[j] for j in idx], V[sel][:, idx], Vmov[sel][:, idx],
                              [xcoord[j] for j in idx], Rm[sel], axes[sel] if want_ma else None, idx, want_ma, want_points)
             L[sel] = res[0]
+            if res[2][1] is not None:
+                W[sel] = res[2][1][0] >= 0
             if want_ma:
                 MA[sel] = res[1]
             if want_points:
                 PTS[sel] = self._fill_points(res[2], idx, k, P[sel])
         out_pts = PTS.reshape(shape + (npts, 3)) if want_points else None
-        return L.reshape(shape), MA.reshape(shape + (3,)), out_pts
+        return L.reshape(shape), MA.reshape(shape + (3,)), out_pts, W.reshape(shape)
 
     def _local(self, p: OsimPoint, q):
         """A point's location in our frame of its body (n, 3), and its dP/dq for a moving point."""
