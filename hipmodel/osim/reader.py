@@ -279,6 +279,8 @@ class _Reader:
                     coords.append(c)
                 else:
                     coords.append(None)
+            if len(set(coords)) != 1:
+                raise self.err(p, "x, y and z must follow the same coordinate (as OpenSim requires)")
             to_ours = j.M if ours == "femur" else np.eye(3)
             offset = j.femur_centre if ours == "femur" else np.zeros(3)
             return OsimPoint(p.name, ours, np.zeros(3), "MovingPathPoint", functions=tuple(funcs), coords=tuple(coords),
