@@ -149,11 +149,12 @@ class _Reader:
         if model is None:
             raise OsimError(f"{fname}: line {root.line}: <OpenSimDocument> has no <Model>")
         try:
-            if int(version) < 40000:
-                raise OsimError(f"{fname}: line {root.line}: OpenSim document version {version} (3.x) is not read; "
-                                "open and save the model in OpenSim 4 first")
+            vnum = int(version)
         except ValueError:
-            pass
+            vnum = None
+        if vnum is not None and vnum < 40000:
+            raise OsimError(f"{fname}: line {root.line}: OpenSim document version {version} (3.x) is not read; "
+                            "open and save the model in OpenSim 4 first")
         units = (model.findtext("length_units") or "meters").strip().lower()
         if units not in ("meters", "m", "meter"):
             raise self.err(model, f"length_units {units!r}: only meters are read")
