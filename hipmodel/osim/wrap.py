@@ -301,11 +301,11 @@ def wrap_sphere(P1, P2, R, wrap_axis=0, wrap_sign=0):
         ax, sg = wrap_axis, wrap_sign
         s1, s2 = _dsign(P1[..., ax]), _dsign(P2[..., ax])
         either = (s1 == sg) | (s2 == sg)
-        # closest point of the line to the centre, measured from P1 towards P2
-        tt = -_dot(-P1, p1p2)
-        mm = P1 + (tt)[..., None] * (-p1p2)
-        tt_rel = tt / np.where(np.linalg.norm(P2 - P1, axis=-1) > 0, 1.0, 1.0)
-        cut = (_dot(mm, mm) < R * R) & (tt_rel > 0.0) & (tt_rel < 1.0)
+        # closest point of the line to the centre; tt is its distance from P1 towards P2 in
+        # metres, which OpenSim (as SIMM) compares with 0..1 as if it were a fraction: kept so
+        tt = _dot(P1, p1p2)
+        mm = P1 - tt[..., None] * p1p2
+        cut = (_dot(mm, mm) < R * R) & (tt > 0.0) & (tt < 1.0)
         opposite = (s1 != s2) & (_dsign(mm[..., ax]) != sg)
         code = np.where(either, np.where(cut, MANDATORY, np.where(opposite, WRAPPED, NO_WRAP)), WRAPPED)
         not_both = (s1 != sg) | (s2 != sg)
