@@ -1,0 +1,72 @@
+"""Worst error of hipmodel.osim against OpenSim 4.6, per muscle, as a Markdown table.
+
+    python scripts/osim_check.py [--osim-dir DIR] [--grid 15x7x7]
+
+For each accepted hip muscle of Gait2392 and Rajagopal 2016: the largest absolute
+difference over a pose grid (flexion -20..120, adduction -30..30, rotation -45..45 deg) in
+the musculotendon length and the flexion, adduction and rotation moment arms, in mm, and the
+share of poses where the path wraps. Then the piriformis switch angles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from hipmodel.osim import read_osim  # noqa: E402
+from hipmodel.osim.reference import OpenSimReference  # noqa: E402
+
+FILES = (("Gait2392", "gait2392_thelen2003muscle.osim", "peri_r"), ("Rajagopal2016", "Rajagopal2016.osim", "piri_r"))
+
+
+def switch_angle(fn, lo=0.0, hi=100.0):
+    flo = fn(lo)
+    for _ in range(50):
+        mid = 0.5 * (lo + hi)
+        fm = fn(mid)
+        if np.sign(fm) == np.sign(flo):
+            lo, flo = mid, fm
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--osim-dir", default="/work/shared/reference/osim")
+    ap.add_argument("--grid", default="15x7x7", help="points in flexion x adduction x rotation")
+    args = ap.parse_args(argv)
+    nf, na, nr = (int(x) for x in args.grid.split("x"))
+    grid = np.meshgrid(np.linspace(-20, 120, nf), np.linspace(-30, 30, na), np.linspace(-45, 45, nr), indexing="ij")
+    print(f"Grid {nf}x{na}x{nr} = {grid[0].size} poses. Worst |ours - OpenSim| in mm.\n")
+    print("| model | muscle | path | wraps at | length | flexion MA | adduction MA | rotation MA |")
+    print("|---|---|---|---|---|---|---|---|")
+    switches = []
+    for label, fname, piri in FILES:
+        path = Path(args.osim_dir) / fname
+        imp = read_osim(path)
+        ref = OpenSimReference(path)
+        for m in imp.muscles:
+            L_ref, ma_ref = ref.evaluate(m.name, *grid)
+            L, ma = m.length_and_moment_arms_m(*grid)
+            e = [np.abs(L - L_ref).max()] + list(np.abs(ma - ma_ref).max(axis=(0, 1, 2)))
+            kinds = {p.kind for p in m.points} - {"PathPoint"}
+            what = (f"wrap {m.wrap.kind} {m.wrap.name}" if m.wrap else "straight") + (" + conditional point" if kinds else "")
+            share = f"{m.wraps(*grid).mean() * 100:.0f}%" if m.wrap else "-"
+            print(f"| {label} | {m.name} | {what} | {share} | " + " | ".join(f"{x * 1e3:.1e}" for x in e) + " |")
+        mu = imp.muscle(piri)
+        ours = switch_angle(lambda f: mu.moment_arms_m(f)[2])
+        theirs = switch_angle(lambda f: ref.evaluate(piri, f)[1][2])
+        switches.append((label, piri, ours, theirs))
+    print("\n| model | muscle | switch angle, ours | OpenSim | difference |")
+    print("|---|---|---|---|---|")
+    for label, piri, ours, theirs in switches:
+        print(f"| {label} | {piri} | {ours:.4f} deg | {theirs:.4f} deg | {abs(ours - theirs):.1e} deg |")
+
+
+if __name__ == "__main__":
+    main()
