@@ -36,7 +36,7 @@ def best(fn, repeat):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--osim-dir", default="/work/shared/reference/osim")
+    ap.add_argument("--osim-dir", default=str(Path(__file__).resolve().parents[2] / "shared" / "reference" / "osim"))
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--muscle", default="glmax1_r")
     args = ap.parse_args(argv)

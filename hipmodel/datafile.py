@@ -125,7 +125,8 @@ class FieldChecker:
     def fail(self, where: str, msg: str):
         raise self.error(f"{self.fname}: field '{where or '(top level)'}': {msg}")
 
-    def get(self, obj, key: str, where: str, kind=None, optional: bool = False, default=None):
+    def get(self, obj, key: str, where: str, kind=None, optional: bool = False, default=None,
+            allow_empty: bool = False):
         """``obj[key]``, checked to be of ``kind`` (a type or tuple; bools are not numbers)."""
         path = f"{where}.{key}" if where else key
         if not isinstance(obj, dict):
@@ -141,7 +142,7 @@ class FieldChecker:
                 names = "/".join(k.__name__ for k in kinds)
                 self.fail(path, f"expected {names}, got {type(value).__name__}")
             if kinds == (str,):
-                if not value.strip():
+                if not value.strip() and not allow_empty:
                     self.fail(path, "must not be empty")
                 if any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
                     self.fail(path, "contains a lone surrogate (not valid Unicode text)")

@@ -170,8 +170,8 @@ class _Checker(FieldChecker):
     error = ModelDataError
 
     def optional(self, obj: dict, key: str, where: str, kind, default):
-        """An optional field: ``default`` when absent, else it must be of ``kind``."""
-        return self.get(obj, key, where, kind, optional=True, default=default)
+        """An optional field: ``default`` when absent, else it must be of ``kind`` (text may be empty)."""
+        return self.get(obj, key, where, kind, optional=True, default=default, allow_empty=True)
 
     def vec3(self, value, where: str, scale: float) -> tuple[float, float, float]:
         if not isinstance(value, list) or len(value) != 3:

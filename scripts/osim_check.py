@@ -37,7 +37,7 @@ def switch_angle(fn, lo=0.0, hi=100.0):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--osim-dir", default="/work/shared/reference/osim")
+    ap.add_argument("--osim-dir", default=str(Path(__file__).resolve().parents[2] / "shared" / "reference" / "osim"))
     ap.add_argument("--grid", default="15x7x7", help="points in flexion x adduction x rotation")
     args = ap.parse_args(argv)
     nf, na, nr = (int(x) for x in args.grid.split("x"))

@@ -18,6 +18,10 @@ from hipmodel.model import load_model, model_from_json
 BUNDLED_IDS = ("dostal1981", "gait2392", "rajagopal2016", "tlem2")
 TESTS_DIR = Path(__file__).resolve().parent
 EXAMPLE_MODEL_FILE = TESTS_DIR / "data" / "example_custom_model.json"
+# ../shared/reference beside the checkout (CI puts it there): the OpenSim models and bone meshes.
+REFERENCE_DIR = Path(os.environ.get("HIPMODEL_REFERENCE_DIR", TESTS_DIR.parent.parent / "shared" / "reference"))
+OSIM_DIR = REFERENCE_DIR / "osim"
+MESH_DIR = REFERENCE_DIR / "meshes"
 
 
 def model_dict(muscles: dict, hip_pelvis=(0.0, 0.0, 0.0), hip_femur=(0.0, 0.0, 0.0), units="m", model_id="handmade"):
