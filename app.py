@@ -15,7 +15,7 @@ import numpy as np
 import streamlit as st
 
 import hipmodel as hm
-from hipmodel import figures
+from hipmodel import plots
 from hipmodel.context import models_range_text, switch_context
 from hipmodel.words import rotation_words
 from hipmodel.explain import readout
@@ -62,9 +62,9 @@ def switch_context_png(model_id: str, adduction: float, rotation: float) -> tupl
     """The switch-in-context figure (PNG), a table of its numbers, and what could not be read."""
     ctx = switch_context(adduction, rotation)
     add, rot, smap = switch_map(model_id)
-    fig = figures.switch_context_figure(ctx.model_rows(), ctx.literature, add, rot, smap,
+    fig = plots.switch_context_figure(ctx.model_rows(), ctx.literature, add, rot, smap,
                                         current=(adduction, rotation), model_name=hm.load_model(model_id).name)
-    return figures.figure_bytes(fig, dpi=110), ctx.table(), ctx.broken
+    return plots.figure_bytes(fig, dpi=110), ctx.table(), ctx.broken
 
 
 @st.cache_data(max_entries=1, show_spinner=False)
@@ -109,14 +109,14 @@ def nerve_pngs(letter: str, stamp: tuple) -> dict:
     """The chosen type large, all six types, the prevalence chart (PNG bytes), and the texts beside them.
 
     ``stamp`` (:func:`nerve_data_stamp`) makes a changed data file redraw."""
-    from hipmodel import nerve, nerve_figures
+    from hipmodel import nerve, plots
 
     v = nerve.load_nerve_variants()
     vt = v.type(letter)
     return {
-        "type": figures.figure_bytes(nerve_figures.variant_figure_from_data(vt.letter, v), dpi=110),
-        "all": figures.figure_bytes(nerve_figures.all_variants_figure_from_data(v), dpi=100),
-        "prevalence": figures.figure_bytes(nerve_figures.prevalence_figure_from_data(v), dpi=100),
+        "type": plots.figure_bytes(plots.variant_figure_from_data(vt.letter, v), dpi=110),
+        "all": plots.figure_bytes(plots.all_variants_figure_from_data(v), dpi=100),
+        "prevalence": plots.figure_bytes(plots.prevalence_figure_from_data(v), dpi=100),
         "title": f"Type {vt.letter}: {vt.short}",
         "description": vt.description,
         "type_source": v.citation(vt.source),
@@ -128,21 +128,21 @@ def nerve_pngs(letter: str, stamp: tuple) -> dict:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def length_map_png(model_id: str, muscle_id: str, adduction: float, pose: tuple) -> bytes:
-    from hipmodel import stretch, stretch_figures
+    from hipmodel import stretch, plots
 
     model = hm.load_model(model_id)
-    fig = stretch_figures.length_map_figure_for(model, model.muscle(muscle_id), adduction, stretch.load_poses(),
+    fig = plots.length_map_figure_for(model, model.muscle(muscle_id), adduction, stretch.load_poses(),
                                                 current=pose)
-    return figures.figure_bytes(fig, dpi=100)
+    return plots.figure_bytes(fig, dpi=100)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def figure4_data(model_id: str, muscle_id: str, final: tuple) -> tuple[bytes, list]:
-    from hipmodel import stretch, stretch_figures
+    from hipmodel import stretch, plots
 
     model = hm.load_model(model_id)
     steps = stretch.figure4_steps(model, model.muscle(muscle_id), *final)
-    png = figures.figure_bytes(stretch_figures.figure4_steps_figure(steps, model, muscle_id), dpi=100)
+    png = plots.figure_bytes(plots.figure4_steps_figure(steps, model, muscle_id), dpi=100)
     return png, [dict(number=s.number, title=s.title, sentence=s.sentence, angles=s.angles,
                       change_mm=s.change_mm, rotation_moment_arm_mm=s.rotation_moment_arm_mm) for s in steps]
 
@@ -150,13 +150,13 @@ def figure4_data(model_id: str, muscle_id: str, final: tuple) -> tuple[bytes, li
 @st.cache_data(max_entries=32, show_spinner=False)
 def answer_bundle(model_id: str, question_id: str | None, asked: str | None) -> dict:
     """An answer (by id, or for the user's own words), its figure as PNG and its Markdown."""
-    from hipmodel import questions, stretch_figures
+    from hipmodel import questions, plots
 
     model = hm.load_model(model_id)
     ans = questions.ask(asked, model) if asked else questions.answer(question_id, model)
-    fig = stretch_figures.answer_figure(ans, model)
-    png = figures.figure_bytes(fig, dpi=110) if fig is not None else None
-    caption = stretch_figures.answer_figure_caption(ans) if fig is not None else ""
+    fig = plots.answer_figure(ans, model)
+    png = plots.figure_bytes(fig, dpi=110) if fig is not None else None
+    caption = plots.answer_figure_caption(ans) if fig is not None else ""
     # the Markdown-only download has no image link (the zip has the figure beside its own copy)
     return {"answer": ans, "png": png, "caption": caption, "markdown": questions.answer_markdown(ans)}
 
@@ -295,9 +295,9 @@ def sidebar() -> ExplorerState:
 def png_svg_buttons(make_fig, stem: str, key: str) -> None:
     """Download buttons that render the figure only when clicked."""
     c1, c2 = st.columns(2)
-    c1.download_button("PNG", data=lambda: figures.figure_bytes(make_fig(), "png", dpi=200), file_name=f"{stem}.png",
+    c1.download_button("PNG", data=lambda: plots.figure_bytes(make_fig(), "png", dpi=200), file_name=f"{stem}.png",
                        mime="image/png", key=f"{key}_png", on_click="ignore", width="stretch")
-    c2.download_button("SVG", data=lambda: figures.figure_bytes(make_fig(), "svg"), file_name=f"{stem}.svg",
+    c2.download_button("SVG", data=lambda: plots.figure_bytes(make_fig(), "svg"), file_name=f"{stem}.svg",
                        mime="image/svg+xml", key=f"{key}_svg", on_click="ignore", width="stretch")
 
 
@@ -332,8 +332,8 @@ def explorer_tab(state: ExplorerState, model: hm.Model) -> None:
                   f"rot {state.rotation:g}\u00b0)")
 
         def curve():
-            return figures.moment_arm_figure(FLEXION_GRID, data, current_flexion=state.flexion, **curve_args)
-        st.image(figures.moment_arm_png(FLEXION_GRID, data, state.flexion, dpi=90, **curve_args), width="stretch")
+            return plots.moment_arm_figure(FLEXION_GRID, data, current_flexion=state.flexion, **curve_args)
+        st.image(plots.moment_arm_png(FLEXION_GRID, data, state.flexion, dpi=90, **curve_args), width="stretch")
         png_svg_buttons(curve, f"moment_arm_{model.id}", "dl_curve")
         st.download_button("Curve as CSV", data=lambda: curve_csv(model.id, state), file_name=f"curve_{model.id}.csv",
                            mime="text/csv", key="dl_csv", on_click="ignore", width="stretch")
@@ -348,9 +348,9 @@ def explorer_tab(state: ExplorerState, model: hm.Model) -> None:
         nerve_type = explorer_nerve_controls(state)
 
         def anatomy():
-            return figures.anatomy_figure(model, state.muscles, *pose, layout="grid", width_in=7.0,
+            return plots.anatomy_figure(model, state.muscles, *pose, layout="grid", width_in=7.0,
                                           nerve_type=nerve_type)
-        st.image(figures.anatomy_png(model, state.muscles, *pose, layout="grid", width_in=7.0, dpi=90,
+        st.image(plots.anatomy_png(model, state.muscles, *pose, layout="grid", width_in=7.0, dpi=90,
                                      nerve_type=nerve_type), width="stretch")
         png_svg_buttons(anatomy, f"hip_{model.id}_f{state.flexion:g}", "dl_anatomy")
     if model.approximate_frame_alignment:
@@ -414,7 +414,7 @@ def context_tab(state: ExplorerState, model: hm.Model) -> None:
 
 # ----------------------------------------------------------------------------- sciatic nerve variants
 def nerve_tab(state: ExplorerState, model: hm.Model) -> None:
-    from hipmodel import nerve_figures
+    from hipmodel import plots
     from hipmodel.state import NERVE_TYPES
 
     if nerve_status():
@@ -432,7 +432,7 @@ def nerve_tab(state: ExplorerState, model: hm.Model) -> None:
     left, right = st.columns([1, 1])
     with left:
         st.image(d["type"], width="stretch")
-        png_svg_buttons(lambda: nerve_figures.variant_figure_from_data(letter), f"sciatic_type_{letter}", "dl_nerve")
+        png_svg_buttons(lambda: plots.variant_figure_from_data(letter), f"sciatic_type_{letter}", "dl_nerve")
     with right:
         st.subheader(d["title"])
         st.write(d["description"])
@@ -539,7 +539,7 @@ def question_chosen() -> None:
 
 
 def questions_tab(state: ExplorerState, model: hm.Model) -> None:
-    from hipmodel import questions, stretch_figures
+    from hipmodel import questions, plots
 
     bank = {q.id: q for q in questions.QUESTIONS}
 
@@ -575,7 +575,7 @@ def questions_tab(state: ExplorerState, model: hm.Model) -> None:
     st.caption("Sources: " + "; ".join(dict.fromkeys(ans.sources)))
     c1, c2 = st.columns(2)
     c1.download_button("Answer as Markdown + figure (zip)", on_click="ignore",
-                       data=lambda: stretch_figures.answer_zip(ans, model),
+                       data=lambda: plots.answer_zip(ans, model),
                        file_name=f"{ans.question_id}.zip", mime="application/zip", key="dl_answer_zip", width="stretch")
     c2.download_button("Markdown only", data=b["markdown"], file_name=f"{ans.question_id}.md", mime="text/markdown",
                        on_click="ignore", key="dl_answer_md", width="stretch")

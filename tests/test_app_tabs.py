@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import hipmodel as hm
-from hipmodel import nerve, questions, stretch, stretch_figures
+from hipmodel import nerve, questions, stretch, plots
 from hipmodel.words import rotation_words
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -229,7 +229,7 @@ def test_the_answer_follows_the_model():
 
 def test_answer_zip_holds_the_markdown_and_the_figure_it_links():
     ans = questions.answer("why_figure4", hm.load_model())
-    z = zipfile.ZipFile(io.BytesIO(stretch_figures.answer_zip(ans)))
+    z = zipfile.ZipFile(io.BytesIO(plots.answer_zip(ans)))
     names = set(z.namelist())
     assert names == {"why_figure4.md", "why_figure4.png"}
     md = z.read("why_figure4.md").decode()

@@ -28,7 +28,7 @@ from streamlit.testing.v1 import AppTest
 
 import hipmodel as hm
 from scripts.appserver import AppStartError, running_app
-from hipmodel import figures
+from hipmodel import plots
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -254,7 +254,7 @@ def test_twenty_sessions_moving_sliders_at_once_each_see_their_own_numbers(one_r
         assert len(urls) == 2, (session, step, urls)  # curve and anatomy: the other tabs do not run
         for url in urls:
             assert valid_png(files[url]), (session, step, url)
-        lone = figures.anatomy_png(model, ("piriformis",), *poses_of(session)[step], layout="grid", width_in=7.0,
+        lone = plots.anatomy_png(model, ("piriformis",), *poses_of(session)[step], layout="grid", width_in=7.0,
                                    dpi=90, nerve_type="A")  # the explorer draws the usual nerve course
         same = files[urls[1]] == lone
         assert same, f"session {session} step {step}: anatomy picture is not its own pose's"

@@ -1,7 +1,5 @@
 """Figures: Figure objects (never pyplot), with what the reader needs on them."""
 
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -9,7 +7,7 @@ from matplotlib.figure import Figure
 
 import hipmodel as hm
 from hipmodel.literature import SwitchStatement
-from hipmodel import figures
+from hipmodel import plots
 
 
 @pytest.fixture(scope="module")
@@ -17,31 +15,22 @@ def model():
     return hm.load_model()
 
 
-def test_core_and_figures_never_import_pyplot_or_streamlit():
-    code = ("import sys, hipmodel, hipmodel.figures, hipmodel.cli; "
-            "bad = [m for m in ('matplotlib.pyplot', 'streamlit') if m in sys.modules]; print(bad)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
-    code = "import sys, hipmodel; print('matplotlib' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "False"  # the core is numpy only
-
 
 def test_anatomy_figure_views_and_lever_colour(model):
-    fig = figures.anatomy_figure(model, ["piriformis"], 0.0)
+    fig = plots.anatomy_figure(model, ["piriformis"], 0.0)
     assert isinstance(fig, Figure)
     titles = [ax.get_title() for ax in fig.axes]
     assert titles == ["From behind", "From the right side", "From above"]
     # at 0 deg the piriformis is an external rotator: its lever is drawn in the external colour
     colours = {line.get_color() for ax in fig.axes for line in ax.get_lines()}
-    assert figures.EXTERNAL_COLOUR in colours and figures.INTERNAL_COLOUR not in colours
-    fig90 = figures.anatomy_figure(model, ["piriformis"], 90.0, layout="grid")
+    assert plots.EXTERNAL_COLOUR in colours and plots.INTERNAL_COLOUR not in colours
+    fig90 = plots.anatomy_figure(model, ["piriformis"], 90.0, layout="grid")
     colours = {line.get_color() for ax in fig90.axes for line in ax.get_lines()}
-    assert figures.INTERNAL_COLOUR in colours and figures.EXTERNAL_COLOUR not in colours
+    assert plots.INTERNAL_COLOUR in colours and plots.EXTERNAL_COLOUR not in colours
 
 
 def test_anatomy_muscle_line_is_the_model_path(model):
-    fig = figures.anatomy_figure(model, ["piriformis"], 30.0, 5.0, -10.0)
+    fig = plots.anatomy_figure(model, ["piriformis"], 30.0, 5.0, -10.0)
     behind = fig.axes[0]
     pts = (hm.path_points_m(model, model.muscle("piriformis"), 30.0, 5.0, -10.0) - model.hip_centre) * 1000
     line = next(ln for ln in behind.get_lines() if ln.get_label() == "Piriformis")
@@ -51,7 +40,7 @@ def test_anatomy_muscle_line_is_the_model_path(model):
 def test_moment_arm_figure_marks_pose_switch_and_zones(model):
     x = np.arange(-20, 120.5, 0.5)
     c = hm.curves(model, model.muscle("piriformis"), x)
-    fig = figures.moment_arm_figure(x, {"Piriformis": {"rotation_moment_arm_mm": c.rotation_moment_arm_mm,
+    fig = plots.moment_arm_figure(x, {"Piriformis": {"rotation_moment_arm_mm": c.rotation_moment_arm_mm,
                                                        "length_mm": c.length_mm}},
                                     current_flexion=30.0, switches={"Piriformis": [57.19]}, show_length=True)
     main, length = fig.axes
@@ -68,7 +57,7 @@ def test_switch_context_figure(model):
     add = np.array([-10.0, 0.0, 10.0])
     rot = np.array([-20.0, 0.0, 20.0])
     smap = hm.switch_angle_map(model, model.muscle("piriformis"), add, rot)
-    fig = figures.switch_context_figure([("Gait2392", 57.19, False), ("TLEM", 50.0, True)],
+    fig = plots.switch_context_figure([("Gait2392", 57.19, False), ("TLEM", 50.0, True)],
                                         [SwitchStatement("c", "Cadaver", "measurement", 75.0, 90.0, "s", "src", "VERIFIED")],
                                         add, rot, smap, current=(0.0, 0.0), model_name="Gait2392")
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
@@ -78,9 +67,9 @@ def test_switch_context_figure(model):
 
 @pytest.mark.parametrize("fmt,magic", [("png", b"\x89PNG"), ("svg", b"<?xml")])
 def test_figure_bytes(model, fmt, magic):
-    assert figures.figure_bytes(figures.anatomy_figure(model, ["piriformis"], 10.0), fmt).startswith(magic)
+    assert plots.figure_bytes(plots.anatomy_figure(model, ["piriformis"], 10.0), fmt).startswith(magic)
     with pytest.raises(ValueError, match="format"):
-        figures.figure_bytes(Figure(), "gif")
+        plots.figure_bytes(Figure(), "gif")
 
 
 def _pixels(png: bytes) -> np.ndarray:
@@ -94,9 +83,9 @@ def _pixels(png: bytes) -> np.ndarray:
 @pytest.mark.parametrize("pose", [(0.0, 0.0, 0.0), (75.0, 10.0, -20.0), (120.0, -30.0, 45.0)])
 def test_fast_anatomy_png_matches_the_full_figure(model, pose):
     """Two ways to the same picture: the blitted PNG and the Figure drawn whole."""
-    fast = _pixels(figures.anatomy_png(model, ["piriformis", "gemelli"], *pose, layout="grid", width_in=6, dpi=72))
-    full = _pixels(figures.figure_bytes(
-        figures.anatomy_figure(model, ["piriformis", "gemelli"], *pose, layout="grid", width_in=6), dpi=72))
+    fast = _pixels(plots.anatomy_png(model, ["piriformis", "gemelli"], *pose, layout="grid", width_in=6, dpi=72))
+    full = _pixels(plots.figure_bytes(
+        plots.anatomy_figure(model, ["piriformis", "gemelli"], *pose, layout="grid", width_in=6), dpi=72))
     assert fast.shape == full.shape
     assert (np.abs(fast - full).sum(-1) > 60).mean() < 0.002  # antialiasing seams only (measured < 0.03%)
 
@@ -106,8 +95,8 @@ def test_fast_curve_png_matches_the_full_figure(model):
     c = hm.curves(model, model.muscle("piriformis"), x)
     series = {"Piriformis": {"rotation_moment_arm_mm": c.rotation_moment_arm_mm, "length_mm": c.length_mm}}
     for flexion in (10.0, 100.0):  # the second call reuses the kept background
-        fast = _pixels(figures.moment_arm_png(x, series, flexion, {"Piriformis": [57.19]}, show_length=True, dpi=72))
-        full = _pixels(figures.figure_bytes(figures.moment_arm_figure(x, series, flexion, {"Piriformis": [57.19]},
+        fast = _pixels(plots.moment_arm_png(x, series, flexion, {"Piriformis": [57.19]}, show_length=True, dpi=72))
+        full = _pixels(plots.figure_bytes(plots.moment_arm_figure(x, series, flexion, {"Piriformis": [57.19]},
                                                                       show_length=True), dpi=72))
         assert fast.shape == full.shape
         assert (np.abs(fast - full).sum(-1) > 60).mean() < 0.01
@@ -124,11 +113,11 @@ def test_nerve_overlay_runs_below_through_or_above_the_muscle_at_the_pose(model,
     from hipmodel.anatomy import anatomy_scene
 
     sc = anatomy_scene(model, ["piriformis"], flexion, 5.0, -10.0)
-    sch = figures.nerve_overlay(sc, letter)
+    sch = plots.nerve_overlay(sc, letter)
     assert sch is not None
     # the band's ends are the piriformis ends seen from behind (x: lateral, y: superior, mm)
     piri = sc.muscles[0].points_mm
-    xy = figures._project(piri, "posterior")
+    xy = plots.anatomy._project(piri, "posterior")
     np.testing.assert_allclose(sch.muscle_start, xy[0], atol=1e-9)
     np.testing.assert_allclose(sch.muscle_end, xy[-1], atol=1e-9)
     expected = nerve.load_nerve_variants().type(letter).relations
@@ -148,8 +137,8 @@ def test_nerve_overlay_runs_below_through_or_above_the_muscle_at_the_pose(model,
 def test_nerve_overlay_moves_with_the_pose(model):
     from hipmodel.anatomy import anatomy_scene
 
-    a = figures.nerve_overlay(anatomy_scene(model, ["piriformis"], 0.0), "B")
-    b = figures.nerve_overlay(anatomy_scene(model, ["piriformis"], 90.0), "B")
+    a = plots.nerve_overlay(anatomy_scene(model, ["piriformis"], 0.0), "B")
+    b = plots.nerve_overlay(anatomy_scene(model, ["piriformis"], 90.0), "B")
     np.testing.assert_allclose(a.muscle_start, b.muscle_start)  # the sacral origin does not move
     assert np.linalg.norm(a.muscle_end - b.muscle_end) > 5.0  # the trochanter does (mm)
 
@@ -158,19 +147,19 @@ def test_nerve_overlay_needs_a_known_type_and_the_piriformis(model):
     from hipmodel.anatomy import anatomy_scene
 
     with pytest.raises(ValueError, match="unknown Beaton & Anson type 'Z'"):
-        figures.nerve_overlay(anatomy_scene(model, ["piriformis"], 0.0), "Z")
-    assert figures.nerve_overlay(anatomy_scene(model, ["gemelli"], 0.0), "B") is None
+        plots.nerve_overlay(anatomy_scene(model, ["piriformis"], 0.0), "Z")
+    assert plots.nerve_overlay(anatomy_scene(model, ["gemelli"], 0.0), "B") is None
 
 
 def test_nerve_overlay_is_drawn_in_the_posterior_view_only_with_a_legend(model):
-    from hipmodel import nerve_figures
+    from hipmodel import plots
 
-    fig = figures.anatomy_figure(model, ["piriformis"], 30.0, nerve_type="B")
+    fig = plots.anatomy_figure(model, ["piriformis"], 30.0, nerve_type="B")
     colours = {ax.get_title(): {ln.get_color() for ln in ax.get_lines()} for ax in fig.axes}
     # the tibial blue is also the external lever's colour: test the vermillion (internal) which
     # the 30 degree piriformis (an external rotator) does not use
-    assert nerve_figures.COLOURS["common fibular"] in colours["From behind"]
-    assert nerve_figures.COLOURS["common fibular"] not in colours["From the right side"]
+    assert plots.nerve.COLOURS["common fibular"] in colours["From behind"]
+    assert plots.nerve.COLOURS["common fibular"] not in colours["From the right side"]
     labels = [t.get_text() for leg in fig.legends for t in leg.get_texts()]
     assert "tibial nerve (type B)" in labels and "common fibular nerve (type B)" in labels
     texts = {t.get_text() for t in fig.axes[0].texts}
@@ -178,11 +167,11 @@ def test_nerve_overlay_is_drawn_in_the_posterior_view_only_with_a_legend(model):
 
 
 def test_fast_anatomy_png_with_nerve_matches_the_full_figure(model):
-    fast = _pixels(figures.anatomy_png(model, ["piriformis"], 40.0, nerve_type="E", layout="grid", width_in=6,
+    fast = _pixels(plots.anatomy_png(model, ["piriformis"], 40.0, nerve_type="E", layout="grid", width_in=6,
                                        dpi=72))
-    full = _pixels(figures.figure_bytes(
-        figures.anatomy_figure(model, ["piriformis"], 40.0, nerve_type="E", layout="grid", width_in=6), dpi=72))
-    without = _pixels(figures.anatomy_png(model, ["piriformis"], 40.0, layout="grid", width_in=6, dpi=72))
+    full = _pixels(plots.figure_bytes(
+        plots.anatomy_figure(model, ["piriformis"], 40.0, nerve_type="E", layout="grid", width_in=6), dpi=72))
+    without = _pixels(plots.anatomy_png(model, ["piriformis"], 40.0, layout="grid", width_in=6, dpi=72))
     assert fast.shape == full.shape
     # antialiasing seams only (measured 0.03%); the division labels alone are 0.5%, the overlay 1.6%
     assert (np.abs(fast - full).sum(-1) > 60).mean() < 0.002
@@ -192,26 +181,26 @@ def test_fast_anatomy_png_with_nerve_matches_the_full_figure(model):
 def test_the_kept_figure_backgrounds_are_bounded_and_kept_apart(model):
     """However many poses, muscles and curves a class tries, each cache keeps at most its
     max_entries figures (least recently used go first), and curves never push out anatomy."""
-    figures._ANATOMY_BLITS.clear()
-    figures._CURVE_BLITS.clear()
+    plots.blit._ANATOMY_BLITS.clear()
+    plots.blit._CURVE_BLITS.clear()
     x = np.arange(-20, 120.5, 5.0)
-    anatomy_max, curve_max = figures._ANATOMY_BLITS.max_entries, figures._CURVE_BLITS.max_entries
-    first = figures.anatomy_png(model, ["piriformis"], 10.0, width_in=3, dpi=40)
+    anatomy_max, curve_max = plots.blit._ANATOMY_BLITS.max_entries, plots.blit._CURVE_BLITS.max_entries
+    first = plots.anatomy_png(model, ["piriformis"], 10.0, width_in=3, dpi=40)
     for i in range(curve_max + 5):
         c = hm.curves(model, model.muscle("piriformis"), x, 0.0, -40.0 + i)
-        figures.moment_arm_png(x, {"P": {"rotation_moment_arm_mm": c.rotation_moment_arm_mm}}, 10.0, dpi=40)
-    assert len(figures._CURVE_BLITS._entries) == curve_max
-    assert len(figures._ANATOMY_BLITS._entries) == 1  # the curves did not evict it
+        plots.moment_arm_png(x, {"P": {"rotation_moment_arm_mm": c.rotation_moment_arm_mm}}, 10.0, dpi=40)
+    assert len(plots.blit._CURVE_BLITS._entries) == curve_max
+    assert len(plots.blit._ANATOMY_BLITS._entries) == 1  # the curves did not evict it
     for mid in model.muscle_ids[: anatomy_max + 2]:
-        figures.anatomy_png(model, [mid], 10.0, width_in=3, dpi=40)
-    assert len(figures._ANATOMY_BLITS._entries) == anatomy_max
+        plots.anatomy_png(model, [mid], 10.0, width_in=3, dpi=40)
+    assert len(plots.blit._ANATOMY_BLITS._entries) == anatomy_max
     # an evicted background is rebuilt on demand and gives the same picture
-    assert figures.anatomy_png(model, ["piriformis"], 10.0, width_in=3, dpi=40) == first
+    assert plots.anatomy_png(model, ["piriformis"], 10.0, width_in=3, dpi=40) == first
 
 
 def test_a_failed_drawing_leaves_nothing_in_the_cache(model):
     """A bad request must not push good backgrounds out, nor leave parts on a kept Figure."""
-    cache = figures._BlitCache(max_entries=2)
+    cache = plots.blit._BlitCache(max_entries=2)
     calls = {"moving": 0}
 
     def build():

@@ -375,7 +375,7 @@ def test_markdown_has_question_text_numbers_figure_and_sources(gait):
 
 
 def test_export_writes_markdown_with_its_png_beside_it(tmp_path, rajagopal):
-    from hipmodel.stretch_figures import export_answer
+    from hipmodel.plots import export_answer
 
     a = Q.ask("why does the figure-4 stretch work", rajagopal)
     md, png = export_answer(a, tmp_path / "out", rajagopal)

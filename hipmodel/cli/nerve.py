@@ -18,8 +18,8 @@ import argparse
 import textwrap
 from pathlib import Path
 
-from . import nerve
-from .cli import UsageError
+from .. import nerve
+from .args import UsageError
 
 FIGURE_FORMATS = (".png", ".svg")
 
@@ -118,18 +118,18 @@ def cmd_nerve(args, out) -> int:
         for key in dict.fromkeys(e.citation for e in share.through + share.any_variant):
             print(f"  {key}", file=out)
         return 0
-    from . import nerve_figures  # matplotlib only when a figure is asked for
+    from .. import plots  # matplotlib only when a figure is asked for
 
     if args.all:
         path = _check_out(args.out, "--all")
-        return _save(nerve_figures.all_variants_figure_from_data(v), path, args.dpi, out)
+        return _save(plots.all_variants_figure_from_data(v), path, args.dpi, out)
     if args.prevalence:
         path = _check_out(args.out, "--prevalence")
-        return _save(nerve_figures.prevalence_figure_from_data(v), path, args.dpi, out)
+        return _save(plots.prevalence_figure_from_data(v), path, args.dpi, out)
     t = v.type(args.type)
     if args.out:
         path = _check_out(args.out, "--type")
-        return _save(nerve_figures.variant_figure_from_data(t.letter, v), path, args.dpi, out)
+        return _save(plots.variant_figure_from_data(t.letter, v), path, args.dpi, out)
     print(f"Type {t.letter}: {t.short}", file=out)
     print(_wrap(t.description, ""), file=out)
     for line in nerve.type_prevalence_lines(t.letter, v):

@@ -21,10 +21,10 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from . import questions as Q
-from . import stretch as S
-from .cli import UsageError, _angle, add_model_args, model_from_args
-from .words import action_in_words, pose_text, rotation_words
+from .. import questions as Q
+from .. import stretch as S
+from .args import UsageError, angle_arg, add_model_args, model_from_args
+from ..words import action_in_words, pose_text, rotation_words
 
 WIDTH = 100
 
@@ -51,12 +51,12 @@ def register(subparsers) -> None:
     g.add_argument("--list", action="store_true", help="every named pose with its length change")
     g.add_argument("--steps", action="store_true", help="the figure-4 stretch step by step")
     g.add_argument("--longest", action="store_true", help="the longest piriformis within the joint-range box")
-    s.add_argument("--flexion", type=_angle("flexion"), default=None, help="hip flexion, deg")
-    s.add_argument("--adduction", type=_angle("adduction"), default=None, help="hip adduction, deg (+ adduction)")
-    s.add_argument("--rotation", type=_angle("rotation"), default=None, help="hip rotation, deg (+ internal)")
+    s.add_argument("--flexion", type=angle_arg("flexion"), default=None, help="hip flexion, deg")
+    s.add_argument("--adduction", type=angle_arg("adduction"), default=None, help="hip adduction, deg (+ adduction)")
+    s.add_argument("--rotation", type=angle_arg("rotation"), default=None, help="hip rotation, deg (+ internal)")
     s.add_argument("--muscle", default="piriformis", help="muscle id or name (default piriformis)")
     for name, lo, hi in (("flexion", 0.0, 120.0), ("adduction", -30.0, 30.0), ("rotation", -45.0, 45.0)):
-        s.add_argument(f"--{name}-range", nargs=2, type=_angle(f"{name} range"), metavar=("LOW", "HIGH"),
+        s.add_argument(f"--{name}-range", nargs=2, type=angle_arg(f"{name} range"), metavar=("LOW", "HIGH"),
                        default=(lo, hi), help=f"--longest: {name} range, deg (default {lo:g} {hi:g})")
     add_model_args(s, pose=False)
     s.set_defaults(func=cmd_stretch)
@@ -113,7 +113,7 @@ def cmd_answer(args, out) -> int:
     for src in dict.fromkeys(ans.sources):
         print(textwrap.fill(src, WIDTH, initial_indent="  - ", subsequent_indent="    "), file=out)
     if out_dir:
-        from .stretch_figures import export_answer  # matplotlib only when a figure is written
+        from ..plots import export_answer  # matplotlib only when a figure is written
 
         md, png = export_answer(ans, out_dir, model)
         print(f"\nwrote {md}" + (f" and {png}" if png else ""), file=out)

@@ -21,7 +21,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Ellipse, Patch, Polygon
 
-from . import nerve
+from .. import nerve
+from .style import wrap_text
 
 __all__ = [
     "COLOURS",
@@ -83,10 +84,6 @@ def _nerve_effects(lw: float):
     return [pe.Stroke(linewidth=lw + 2.2, foreground=COLOURS["nerve_edge"]), pe.Normal()]
 
 
-def _polygon(ax, xy, **kw):
-    p = Polygon(np.asarray(xy) * _CM, closed=True, **kw)
-    ax.add_patch(p)
-    return p
 
 
 def draw_bones(ax, alpha: float = 1.0, labels: bool = False) -> None:
@@ -275,14 +272,11 @@ def variant_figure(letter: str, description: str, prevalence_lines: Sequence[str
         "Schematic posterior view of a right hip (bones sketched for orientation). Dashed: the nerve inside "
         "the pelvis, deep to the muscle; solid: where it runs outside the pelvis, over the muscle."
     )
-    fig.text(0.02, 0.0, _wrap(caption, 110), fontsize=8.5, va="bottom", ha="left")
+    fig.text(0.02, 0.0, wrap_text(caption, 110), fontsize=8.5, va="bottom", ha="left")
     fig.get_layout_engine().set(rect=(0, 0.11, 1, 0.89))
     return fig
 
 
-def _wrap(text: str, width: int) -> str:
-    import textwrap
-    return "\n".join(textwrap.fill(p, width) for p in text.split("\n"))
 
 
 def all_variants_figure(panels: Sequence[Mapping]) -> Figure:
@@ -318,7 +312,7 @@ def all_variants_figure(panels: Sequence[Mapping]) -> Figure:
         _frame(ax, ticks=False)
         ax.set_xlim(-8.0, 21.0)
         ax.set_ylim(-17.0, 15.5)
-        ax.set_title(_wrap(f"Type {p['letter']}: {p['short']}", 44), fontsize=9.5, loc="left", fontweight="bold")
+        ax.set_title(wrap_text(f"Type {p['letter']}: {p['short']}", 44), fontsize=9.5, loc="left", fontweight="bold")
         ax.text(0.985, 0.985, p.get("prevalence", ""), transform=ax.transAxes, ha="right", va="top",
                 fontsize=7, zorder=8, linespacing=1.3,
                 bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="#BBBBBB", alpha=0.95))
@@ -337,7 +331,7 @@ def all_variants_figure(panels: Sequence[Mapping]) -> Figure:
     caption = ("Each panel shows where the nerve, or each of its two divisions, leaves the pelvis: below the "
                "piriformis, through it (between two heads) or above it. Dashed: inside the pelvis, deep to the "
                "muscle. Boxes: the type's share in each study (count over limbs dissected, or pooled percentage).")
-    fig.text(0.5, 0.005, _wrap(caption, 150), ha="center", va="bottom", fontsize=8.5)
+    fig.text(0.5, 0.005, wrap_text(caption, 150), ha="center", va="bottom", fontsize=8.5)
     fig.get_layout_engine().set(rect=(0, 0.075, 1, 0.925))
     return fig
 
@@ -439,7 +433,7 @@ def prevalence_figure(rows: Sequence[Mapping], quoted_range: tuple[float, float]
                "diamonds: pooled estimates from meta-analyses, with 95% confidence intervals where published; "
                "hollow markers: a subgroup, an approximate figure, or only type B reported (a lower bound for "
                "'through'). The shaded band is the often-quoted share 'through the muscle'.")
-    fig.text(0.01, 0.0, _wrap(caption, 125), fontsize=8, va="bottom", ha="left")
+    fig.text(0.01, 0.0, wrap_text(caption, 125), fontsize=8, va="bottom", ha="left")
     fig.get_layout_engine().set(rect=(0, 0.14, 1, 0.86))
     return fig
 

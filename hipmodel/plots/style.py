@@ -1,0 +1,51 @@
+"""The house style of every figure: the colour-blind-safe palette (Okabe-Ito), the action colours, text wrapping, and the one Figure-to-bytes renderer.
+
+Never pyplot anywhere in plots/: a Figure built directly holds no global state, so many
+users of one server process cannot step on each other.
+"""
+
+from __future__ import annotations
+
+import io
+import numpy as np
+from matplotlib.figure import Figure
+
+
+# Okabe-Ito. Action colours are reserved: blue = external rotation, vermillion = internal.
+EXTERNAL_COLOUR = "#0072B2"
+
+
+INTERNAL_COLOUR = "#D55E00"
+
+
+PALETTE = ("#CC79A7", "#009E73", "#E69F00", "#56B4E9", "#000000", "#F0E442")
+
+
+AXIS_COLOUR = "#555555"
+
+
+def _action_colour(ma_mm: float) -> str:
+    return INTERNAL_COLOUR if ma_mm > 0 else EXTERNAL_COLOUR
+
+
+def _encode_png(rgba: np.ndarray) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(rgba, "RGBA").save(buf, format="png", compress_level=1)
+    return buf.getvalue()
+
+
+def wrap_text(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width))
+
+
+def figure_bytes(fig: Figure, fmt: str = "png", dpi: int = 150) -> bytes:
+    """Render a Figure to PNG or SVG bytes."""
+    if fmt not in ("png", "svg"):
+        raise ValueError(f"format: must be png or svg, got {fmt!r}")
+    buf = io.BytesIO()
+    fig.savefig(buf, format=fmt, dpi=dpi)
+    return buf.getvalue()
