@@ -30,10 +30,9 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
-import hipmodel  # noqa: E402
-from hipmodel.mechanics import curves_for_muscles  # noqa: E402
+import hipmodel
+from hipmodel.mechanics import curves_for_muscles
 
 TARGET_SWEEP_US = 1000.0
 TARGET_GRID_MS = 50.0

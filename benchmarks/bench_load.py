@@ -37,9 +37,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-import hipmodel as hm  # noqa: E402
-from scripts.appserver import AppStartError, start_app, stop, wait_healthy  # noqa: E402
+import hipmodel as hm
+from hipmodel.app.server import AppStartError, start_app, stop, wait_healthy
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",

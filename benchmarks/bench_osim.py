@@ -13,14 +13,12 @@ Each figure is the best of N runs.
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from hipmodel.osim import read_osim  # noqa: E402
+from hipmodel.osim import read_osim
 
 FILES = ("gait2392_thelen2003muscle.osim", "Rajagopal2016.osim")
 

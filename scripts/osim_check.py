@@ -11,14 +11,12 @@ share of poses where the path wraps. Then the piriformis switch angles.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from hipmodel.osim import read_osim  # noqa: E402
-from hipmodel.osim.reference import OpenSimReference  # noqa: E402
+from hipmodel.osim import read_osim
+from hipmodel.osim.reference import OpenSimReference
 
 FILES = (("Gait2392", "gait2392_thelen2003muscle.osim", "peri_r"), ("Rajagopal2016", "Rajagopal2016.osim", "piri_r"))
 

@@ -1,10 +1,10 @@
-"""scripts/appserver.py: the local server helper of the browser tests and benchmarks fails fast and says why."""
+"""hipmodel/app/server.py: the local server helper of the browser tests and benchmarks fails fast and says why."""
 
 import time
 
 import pytest
 
-from scripts.appserver import AppStartError, start_app, wait_healthy
+from hipmodel.app.server import AppStartError, start_app, wait_healthy
 
 
 def test_an_option_without_a_value_is_refused_before_anything_starts():

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import hipmodel as hm
-from scripts.appserver import AppStartError, running_app
+from hipmodel.app.server import AppStartError, running_app
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -27,7 +27,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import hipmodel as hm
-from scripts.appserver import AppStartError, running_app
+from hipmodel.app.server import AppStartError, running_app
 from hipmodel import plots
 
 ROOT = Path(__file__).resolve().parent.parent

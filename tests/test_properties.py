@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 import hipmodel as hm
 from hipmodel.kinematics import ANGLE_LIMIT_DEG
 from hipmodel.model import MAX_FILE_BYTES, ModelDataError, model_from_json
-from hipmodel.state import MAX_MUSCLES, NERVE_TYPES, RANGES, STEP_DEG, ExplorerState, query_from_state, state_from_query
+from hipmodel.app.state import MAX_MUSCLES, NERVE_TYPES, RANGES, STEP_DEG, ExplorerState, query_from_state, state_from_query
 
 MODELS = {mid: hm.load_model(mid) for mid in hm.available_model_ids()}
 ALL_MUSCLES = [(model, muscle) for model in MODELS.values() for muscle in model.muscles]
@@ -126,7 +126,7 @@ MODEL_NAMES = st.sampled_from(sorted(MODELS) + ["GAIT2392", " tlem2 ", "nope", "
 MUSCLE_NAMES = st.sampled_from(sorted({m.id for _, m in ALL_MUSCLES} | {m.source_name for _, m in ALL_MUSCLES}
                                       | {m.name for _, m in ALL_MUSCLES} | {"", " ", ",", "x", "<b>"}))
 from hipmodel.questions import question_ids  # noqa: E402
-from hipmodel.state import TABS  # noqa: E402
+from hipmodel.app.state import TABS  # noqa: E402
 
 QUESTION_IDS = set(question_ids())
 

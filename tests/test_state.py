@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from hipmodel.state import RANGES, ExplorerState, query_from_state, state_from_query
+from hipmodel.app.state import RANGES, ExplorerState, query_from_state, state_from_query
 
 
 def test_empty_query_gives_defaults_without_notice():
@@ -73,7 +73,7 @@ def test_notices_never_echo_markup_from_the_url():
 
 def test_tab_and_question_round_trip_and_bad_ones_give_notices():
     from hipmodel import questions
-    from hipmodel.state import TABS
+    from hipmodel.app.state import TABS
 
     qid = questions.question_ids()[5]
     state = ExplorerState(tab="questions", question=qid, nerve="C")

@@ -1,10 +1,11 @@
 """Start and stop a local ``streamlit run app.py`` (for the browser tests and the benchmarks).
 
-    from scripts.appserver import running_app
+    from hipmodel.app.server import running_app
     with running_app(["server.fileWatcherType=none"]) as (proc, url):
         ...  # url answers /_stcore/health
 
-Run from the repository root (pytest.ini puts it on the path; the benchmarks add it).
+It runs the checkout's app.py (the repository this package was installed from with
+``pip install -e .``); it does not import streamlit itself.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the checkout: hipmodel/app/server.py -> repository root
 
 __all__ = ["free_port", "start_app", "wait_healthy", "stop", "running_app"]
 

@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 
-from .model import DEFAULT_MODEL_ID, ModelDataError, load_bundled_models, load_model
+from ..model import DEFAULT_MODEL_ID, ModelDataError, load_bundled_models, load_model
 
 __all__ = ["RANGES", "STEP_DEG", "ExplorerState", "state_from_query", "query_from_state", "clamp_state",
            "loadable_models"]
@@ -143,7 +143,7 @@ def state_from_query(params) -> tuple[ExplorerState, list[str]]:
                   notices)
     question = ""
     if get("q") is not None:
-        from .questions import question_ids  # here, not at the top: the URL rarely names one
+        from ..questions import question_ids  # here, not at the top: the URL rarely names one
 
         question = _choice(get("q"), "q", question_ids(), "", "is not a question id; ignored", notices)
         if question and get("tab") is None:

@@ -1,0 +1,138 @@
+"""Widget memory: the pose setters and callbacks, values kept across tabs, the state read from a link.
+
+Streamlit forgets a widget's value at the end of a run in which the widget is not drawn;
+these helpers keep each value in a plain session value and give it back only when missing.
+"""
+
+from __future__ import annotations
+
+import gc
+import itertools
+import streamlit as st
+import hipmodel as hm
+from .state import RANGES, STEP_DEG, ExplorerState, loadable_models, state_from_query
+from .state import TABS as TAB_IDS
+from .cache import presets
+
+
+POSE_KEYS = ("flexion", "adduction", "rotation")
+
+
+# ----------------------------------------------------------------------------- state
+def set_pose(flexion: float, adduction: float, rotation: float) -> None:
+    for key, value in zip(POSE_KEYS, (flexion, adduction, rotation)):
+        lo, hi = RANGES[key]
+        st.session_state[key] = float(min(max(round(value / STEP_DEG) * STEP_DEG, lo), hi))
+
+
+def apply_preset(pid: str | None) -> None:
+    if pid not in presets():
+        return
+    name, f, a, r, _ = presets()[pid]
+    set_pose(f, a, r)
+    st.session_state["preset_note"] = pid
+
+
+def reset() -> None:
+    default = ExplorerState()
+    if default.model not in loadable_models()[0]:
+        default = ExplorerState(model=loadable_models()[0][0])
+    set_pose(default.flexion, default.adduction, default.rotation)
+    st.session_state["model"] = default.model
+    st.session_state["muscles"] = list(default.muscles)
+    st.session_state.pop("preset_note", None)
+    st.session_state["preset"] = None
+
+
+def on_model_change() -> None:
+    """Keep the chosen muscles that the new model has (by id)."""
+    model = hm.load_model(st.session_state["model"])
+    kept = [m for m in st.session_state.get("muscles", []) if m in model.muscle_ids]
+    st.session_state["muscles"] = kept or ["piriformis" if "piriformis" in model.muscle_ids else model.muscle_ids[0]]
+
+
+# Streamlit forgets a widget's value at the end of a run in which the widget is not drawn, and
+# only the open tab is drawn. So a tab's widgets keep their value in a plain session value of
+# their own (never a widget key), and a widget is given it back just before it is drawn, only
+# when it has none. Never writing a widget that has a value matters twice: it would send the
+# value back to the browser (a slider the user is still pressing jumps back), and a value
+# written while its widget is hidden comes back later in place of the user's.
+def kept_widget(widget, key: str, store: str, default, *args, **kwargs):
+    """Draw ``widget(*args, key=key, **kwargs)`` with its value kept in ``st.session_state[store]``."""
+    if key not in st.session_state:
+        st.session_state[key] = st.session_state.get(store, default)
+    value = widget(*args, key=key, **kwargs)
+    st.session_state[store] = value
+    return value
+
+
+# the sidebar is drawn in every run, but under load a run can be cut short by the next slider
+# move before it is; these are noted each run and put back if they went missing
+SIDEBAR_KEYS = ("model", "muscles") + POSE_KEYS
+
+
+def keep_sidebar_values() -> None:
+    memory = st.session_state.setdefault("_sidebar_memory", {})
+    for key in SIDEBAR_KEYS:
+        if key in st.session_state:
+            memory[key] = st.session_state[key]
+        elif key in memory:
+            st.session_state[key] = memory[key]
+
+
+def initialise_from_url() -> None:
+    if st.session_state.get("_initialised"):
+        return
+    state, notices = state_from_query(st.query_params.to_dict())
+    set_pose(state.flexion, state.adduction, state.rotation)
+    st.session_state["model"] = state.model
+    st.session_state["muscles"] = list(state.muscles)
+    st.session_state["nerve"] = state.nerve
+    if "tab" in st.query_params or state.tab != "explorer" or "tab" not in st.session_state:
+        st.session_state["tab"] = tab_label(state.tab)
+    if state.question:
+        st.session_state["question"] = state.question
+    st.session_state["notices"] = notices
+    st.session_state["_initialised"] = True
+
+
+TAB_LABELS = ("Explorer", "The switch in context", "Sciatic nerve variants", "Stretches", "Readers' questions")
+
+
+def tab_label(tab_id: str) -> str:
+    return dict(zip(TAB_IDS, TAB_LABELS))[tab_id]
+
+
+def tab_id(label: str | None) -> str:
+    return dict(zip(TAB_LABELS, TAB_IDS)).get(label, TAB_IDS[0])
+
+
+GC_EVERY_RERUNS = 20
+
+
+@st.cache_resource
+def rerun_counter() -> itertools.count:
+    """One counter for the whole server process (every session's reruns)."""
+    return itertools.count(1)
+
+
+def collect_garbage_now_and_then() -> None:
+    """A full garbage collection every GC_EVERY_RERUNS reruns of the process.
+
+    Streamlit's own collection after every rerun (runner.postScriptGC, off in
+    .streamlit/config.toml) cost ~80 ms of the one core per rerun; never collecting fully
+    let cyclic garbage (matplotlib artists, Streamlit's per-run objects) hold ~15 MB more.
+    Every 20th rerun costs ~4 ms per rerun on average (benchmarks/bench_memory.py).
+    """
+    if next(rerun_counter()) % GC_EVERY_RERUNS == 0:
+        gc.collect()
+
+
+def guarded(fn, *args) -> None:
+    """Run one part of the page; a failure shows a message, never a traceback."""
+    try:
+        fn(*args)
+    except (hm.ModelDataError, hm.PoseError, KeyError, ValueError) as e:
+        st.error(f"This part could not be shown: {e}")
+    except Exception as e:  # noqa: BLE001 - last line of defence for the user
+        st.error(f"This part could not be shown ({type(e).__name__}). The rest of the page still works.")

@@ -1,0 +1,45 @@
+"""The sciatic nerve variants tab.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+import hipmodel as hm
+from .state import ExplorerState
+from .cache import nerve_data_stamp, nerve_pngs, nerve_status
+from .memory import kept_widget
+from .explorer import png_svg_buttons
+
+
+# ----------------------------------------------------------------------------- sciatic nerve variants
+def nerve_tab(state: ExplorerState, model: hm.Model) -> None:
+    from .. import plots
+    from .state import NERVE_TYPES
+
+    if nerve_status():
+        st.error(f"The sciatic-nerve data could not be read, so this tab is empty: {nerve_status()}")
+        return
+    st.markdown(
+        "The sciatic nerve leaves the pelvis through the greater sciatic notch, usually **below** the piriformis "
+        "as one trunk (type A). In some people one of its two divisions, the tibial or the common fibular, runs "
+        "**through** the muscle (which is then split into two heads) or **above** it. Beaton & Anson's letters "
+        "A to F name the six courses. The type chosen here is also drawn on the explorer's view from behind.")
+    kept_widget(st.radio, "nerve_radio", "nerve", "A", "Type", NERVE_TYPES, horizontal=True,
+             help="Beaton & Anson type; the explorer draws the chosen one on its view from behind")
+    d = nerve_pngs(st.session_state.get("nerve", "A"), nerve_data_stamp())
+    letter = st.session_state.get("nerve", "A")
+    left, right = st.columns([1, 1])
+    with left:
+        st.image(d["type"], width="stretch")
+        png_svg_buttons(lambda: plots.variant_figure_from_data(letter), f"sciatic_type_{letter}", "dl_nerve")
+    with right:
+        st.subheader(d["title"])
+        st.write(d["description"])
+        st.markdown("**How often, study by study**\n\n" + "\n".join(f"- {line}" for line in d["lines"]))
+        st.caption(f"Classification: {d['type_source']}")
+    st.info(d["share"])
+    st.image(d["prevalence"], caption="Prevalence by study, with 95% intervals where the source gives them",
+             width="stretch")
+    st.image(d["all"], caption="All six types: the right hip from behind; a division is dashed where it runs "
+                               "inside the pelvis, deep to the muscle", width="stretch")
+    st.dataframe(d["studies"], width="stretch", hide_index=True)
