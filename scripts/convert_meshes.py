@@ -44,6 +44,8 @@ RAJAGOPAL_CREDIT = (
     "Credited here as the source."
 )
 
+NAMES = {"gait2392": "Gait2392", "rajagopal2016": "Rajagopal 2016"}
+
 # model id -> (repository folder of the .vtp files, model file, credit, hip centre in the pelvis
 # frame (m, from the model file's hip_r joint, as in shared/reference/hip_geometry.md), bones)
 # bone: (our name, body, file name)
@@ -121,6 +123,7 @@ def mesh_document(model_id: str, src_dir: str | Path = DEFAULT_SRC) -> dict:
     return {
         "schema_version": 1,
         "model": model_id,
+        "name": NAMES[model_id],
         "units": "mm",
         "frames": "each bone in its body's frame, as in the model file: pelvis x anterior, y superior, z right; "
                   "femur with its origin at the hip centre, parallel to the pelvis frame at zero pose",
