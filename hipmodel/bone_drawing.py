@@ -191,18 +191,26 @@ class BoneDrawing(NamedTuple):
     order: np.ndarray
 
 
-def _gather(bones_posed) -> tuple[np.ndarray, np.ndarray]:
-    """All bones' triangles as one (T, 3, 3) array (metres) and each triangle's bone index."""
-    tris, owner = [], []
+def _vertex_normals(v: np.ndarray, tri: np.ndarray) -> np.ndarray:
+    """Area-weighted unit vertex normals (n, 3) of one mesh (zero where undefined)."""
+    face = np.cross(v[tri[:, 1]] - v[tri[:, 0]], v[tri[:, 2]] - v[tri[:, 0]])  # length = 2 * area
+    n = np.zeros_like(v)
+    for k in range(3):
+        np.add.at(n, tri[:, k], face)
+    length = np.linalg.norm(n, axis=1)
+    return n / np.where(length > 0, length, 1.0)[:, None]
+
+
+def _gather(bones_posed) -> np.ndarray:
+    """All bones' triangles as one (T, 3, 6) array: corner positions (m), then smooth normals."""
+    out = []
     for i, b in enumerate(bones_posed):
         v = np.asarray(b.vertices_m, dtype=float)
+        tri = np.asarray(b.triangles)
         if v.ndim != 2 or v.shape[1] != 3:
             raise ValueError(f"bone {i}: vertices must have shape (n, 3) (one pose), got {v.shape}")
-        tris.append(v[np.asarray(b.triangles)])
-        owner.append(np.full(len(b.triangles), i))
-    if not tris:
-        return np.zeros((0, 3, 3)), np.zeros(0, dtype=int)
-    return np.concatenate(tris), np.concatenate(owner)
+        out.append(np.concatenate([v[tri], _vertex_normals(v, tri)[tri]], axis=2))
+    return np.concatenate(out) if out else np.zeros((0, 3, 6))
 
 
 def subdivide(triangles_m: np.ndarray, max_edge_m: float) -> np.ndarray:
@@ -210,18 +218,20 @@ def subdivide(triangles_m: np.ndarray, max_edge_m: float) -> np.ndarray:
 
     Parameters
     ----------
-    triangles_m : ndarray (T, 3, 3), corner coordinates (any length unit)
+    triangles_m : ndarray (T, 3, k), k >= 3: corner coordinates (any length unit) in the
+        first 3 columns, then any attributes (e.g. normals), interpolated linearly
     max_edge_m : float > 0, same unit
 
     Returns
     -------
-    ndarray (T', 3, 3), the same surface with the same winding
+    ndarray (T', 3, k), the same surface with the same winding
     """
     if not max_edge_m > 0:
         raise ValueError(f"max_edge_m: must be a positive length, got {max_edge_m!r}")
     done, todo = [], np.asarray(triangles_m, dtype=float)
     while len(todo):
-        edge = np.stack([np.linalg.norm(todo[:, (k + 1) % 3] - todo[:, (k + 2) % 3], axis=1) for k in range(3)], axis=1)
+        edge = np.stack([np.linalg.norm(todo[:, (k + 1) % 3, :3] - todo[:, (k + 2) % 3, :3], axis=1)
+                         for k in range(3)], axis=1)
         big = edge.max(axis=1) > max_edge_m
         done.append(todo[~big])
         t, k = todo[big], edge[big].argmax(axis=1)  # k: the corner opposite the longest edge
@@ -266,20 +276,19 @@ def bone_collection(bones_posed: Sequence, view: str, *, origin_m=None, scale: f
     BoneDrawing
         ``order`` then indexes the triangles after splitting and culling.
     """
-    world, _ = _gather(bones_posed)
+    world = _gather(bones_posed)
     if max_edge_m is not None and len(world):
         world = subdivide(world, max_edge_m)
-    t = project(world, view, origin_m, scale)  # (T, 3, 3)
-    normal = np.cross(t[:, 1] - t[:, 0], t[:, 2] - t[:, 0])
-    if cull_back_faces:
-        keep = np.flatnonzero(normal[:, 2] > 0)
-    else:
-        keep = np.arange(len(t))
+    t = project(world[..., :3], view, origin_m, scale)  # (T, 3, 3)
+    facing = np.cross(t[:, 1] - t[:, 0], t[:, 2] - t[:, 0])[:, 2]  # > 0: the outside faces the viewer
+    keep = np.flatnonzero(facing > 0) if cull_back_faces else np.arange(len(t))
     order = keep[np.argsort(t[keep, :, 2].mean(axis=1), kind="stable")]  # farthest (smallest near) first
-    t, normal = t[order], normal[order]
+    t = t[order]
+    # smooth shading: the mean of the corners' vertex normals, in screen coordinates
+    normal = world[order, :, 3:].mean(axis=1) @ _basis(view).T
     length = np.linalg.norm(normal, axis=1)
     normal = normal / np.where(length > 0, length, 1.0)[:, None]
-    normal *= np.where(normal[:, 2] < 0, -1.0, 1.0)[:, None]  # two-sided: the face seen is lit
+    normal *= np.where(facing[order] < 0, -1.0, 1.0)[:, None]  # two-sided: a back face seen is lit
     lam = np.clip(normal @ (np.asarray(light, float) / np.linalg.norm(light)), 0.0, 1.0)
     shade = ambient + (1.0 - ambient) * lam
     rgba = np.empty((len(t), 4))
