@@ -41,7 +41,7 @@ VIEW_BASES = {
 }
 BONE_COLOUR = (0.93, 0.88, 0.76)  # ivory
 # towards the light in screen coordinates: from the viewer's upper front-left
-LIGHT_DIRECTION = np.array([-0.45, 0.6, 0.66]) / np.linalg.norm([-0.45, 0.6, 0.66])
+LIGHT_DIRECTION = np.array([-0.35, 0.5, 0.8]) / np.linalg.norm([-0.35, 0.5, 0.8])
 _CHUNK = 256  # points tested against all triangles at once in the hidden-point test
 
 
@@ -243,7 +243,7 @@ def subdivide(triangles_m: np.ndarray, max_edge_m: float) -> np.ndarray:
 
 
 def bone_collection(bones_posed: Sequence, view: str, *, origin_m=None, scale: float = 1000.0,
-                    colour=BONE_COLOUR, light=LIGHT_DIRECTION, ambient: float = 0.38, alpha: float = 1.0,
+                    colour=BONE_COLOUR, light=LIGHT_DIRECTION, ambient: float = 0.42, alpha: float = 1.0,
                     edge_width: float = 0.3, zorder: float = 1.0, cull_back_faces: bool = True,
                     max_edge_m: float | None = 0.01) -> BoneDrawing:
     """Build the shaded, depth-sorted PolyCollection of posed bones (no Axes needed).

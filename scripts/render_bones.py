@@ -68,8 +68,8 @@ def render(model_id: str, flexion: float, out: Path) -> Path:
         for piece, hidden in occ.runs(axis_seg):
             ax.plot(*piece.T, ls=(0, (1, 2)) if hidden else "-.", lw=1.1, color=AXIS, alpha=0.5 if hidden else 1, zorder=4)
         for piece, hidden in occ.runs(path):
-            ax.plot(*piece.T, ls=(0, (2, 2)) if hidden else "-", lw=2.0 if hidden else 3.5, color=MUSCLE,
-                    alpha=0.6 if hidden else 1.0, zorder=5, solid_capstyle="round")
+            ax.plot(*piece.T, ls=(0, (1.5, 1.5)) if hidden else "-", lw=1.6 if hidden else 3.5, color=MUSCLE,
+                    alpha=0.55 if hidden else 1.0, zorder=5, solid_capstyle="round")
         ends = xy(path[[0, -1]])
         ax.plot(*ends.T, "o", ms=4, color=MUSCLE, mec="k", mew=0.5, zorder=6)
         colour = INTERNAL if lever.moment_arm_mm > 0 else EXTERNAL
