@@ -17,10 +17,7 @@ Numpy and the standard library only (no drawing here: see :mod:`hipmodel.bone_dr
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -28,7 +25,8 @@ from typing import NamedTuple
 import numpy as np
 
 from .kinematics import check_angles, rotation_matrix
-from .model import DATA_DIR, Model
+from .datafile import DATA_DIR, DataFileError, read_json
+from .model import Model
 
 __all__ = [
     "MESH_DIR",
@@ -56,7 +54,7 @@ SCHEMA_VERSION = 1
 _HIP_MATCH_M = 1e-6  # a model "owns" its meshes only if its hip centre is the meshes' hip centre
 
 
-class MeshDataError(ValueError):
+class MeshDataError(DataFileError):
     """A mesh file is missing, too large, malformed or inconsistent.
 
     The message names the file and the field (JSON path) at fault.
@@ -171,33 +169,6 @@ class _Checker:
             self.fail(where, "an index does not fit in 64 bits")
 
 
-def _read_capped(path: Path, cap: int) -> bytes:
-    """Read a regular file, at most ``cap + 1`` bytes (never blocks on a FIFO)."""
-    fname = path.name
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as e:
-        raise MeshDataError(f"{fname}: field '(file)': cannot open ({e.strerror})") from None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise MeshDataError(f"{fname}: field '(file)': not a regular file")
-        chunks, left = [], cap + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-    except OSError as e:
-        raise MeshDataError(f"{fname}: field '(file)': cannot read ({e.strerror})") from None
-    finally:
-        os.close(fd)
-    data = b"".join(chunks)
-    if len(data) > cap:
-        raise MeshDataError(f"{fname}: field '(file)': larger than {cap} bytes, the limit for a mesh file")
-    return data
-
-
 def _parse(data, fname: str) -> BoneSet:
     c = _Checker(fname)
     if not isinstance(data, dict):
@@ -290,15 +261,7 @@ def load_mesh_file(path: str | Path) -> BoneSet:
     cached = _CACHE.get(str(p))
     if stamp is not None and cached and cached[0] == stamp:
         return cached[1]
-    raw = _read_capped(p, MAX_MESH_FILE_BYTES)
-    try:
-        data = json.loads(raw.decode("utf-8"))  # NaN, Infinity, 1e999: caught by field below
-    except UnicodeDecodeError:
-        raise MeshDataError(f"{p.name}: field '(file)': not UTF-8 text") from None
-    except json.JSONDecodeError as e:
-        raise MeshDataError(f"{p.name}: field '(file)': not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})") from None
-    except (ValueError, RecursionError) as e:
-        raise MeshDataError(f"{p.name}: field '(file)': not a usable JSON document ({e})") from None
+    data = read_json(p, MAX_MESH_FILE_BYTES, MeshDataError)  # regular files only; NaN, 1e999 named by field
     bones = _parse(data, p.name)
     if stamp is not None:
         _CACHE[str(p)] = (stamp, bones)

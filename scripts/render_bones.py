@@ -15,18 +15,16 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
-import numpy as np  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from hipmodel.bone_drawing import draw_bones, project  # noqa: E402
-from hipmodel.bones import bones_or_none, posed_bones  # noqa: E402
-from hipmodel.kinematics import joint_axes  # noqa: E402
-from hipmodel.lever import rotation_lever  # noqa: E402
-from hipmodel.mechanics import path_points_m  # noqa: E402
-from hipmodel.model import load_model  # noqa: E402
+from hipmodel.plots.bones import draw_bones, project
+from hipmodel.bones import bones_or_none, posed_bones
+from hipmodel.kinematics import joint_axes
+from hipmodel.lever import rotation_lever
+from hipmodel.mechanics import path_points_m
+from hipmodel.model import load_model
 
 # the limits of hipmodel.figures (mm from the hip centre), copied: this script imports only core modules
 LIMITS = {
