@@ -18,7 +18,9 @@ from matplotlib.patches import Circle, Polygon
 from ..anatomy import FEMORAL_HEAD_RADIUS_MM, LANDMARK_NAMES, anatomy_scene
 from ..words import action_word
 from .blit import _ANATOMY_BLITS
-from .bones import VIEW_BASES, bone_collection
+from matplotlib.collections import PolyCollection
+
+from .bones import VIEW_BASES, Occluder, bone_collection
 from .labels import place_labels
 from .style import AXIS_COLOUR, EXTERNAL_COLOUR, INTERNAL_COLOUR, NO_LEVER_COLOUR, PALETTE, action_colour, wrap_text
 
@@ -74,8 +76,49 @@ def draw_anatomy(ax, model, muscle_ids, flexion, adduction=0.0, rotation=0.0, vi
         raise ValueError(f"view: must be one of {', '.join(VIEWS)}, got {view!r}")
     sc = scene or anatomy_scene(model, muscle_ids, flexion, adduction, rotation)
     _draw_frame(ax, view, small=detail == "coarse")
-    _draw_moving(ax, sc, view, nerve_type, detail)
+    pelvis = _draw_pelvis(ax, sc, view, detail)
+    _draw_moving(ax, sc, view, nerve_type, detail, pelvis)
     return sc
+
+
+def _mesh_kwargs(sc, detail) -> dict:
+    # small panels: the meshes' own triangles; the large view: split to 15 mm for a right depth order
+    return dict(origin_m=sc.hip_centre_m, max_edge_m=None if detail == "coarse" else 0.015)
+
+
+def _draw_pelvis(ax, sc, view, detail):
+    """The pelvic bones, which never move: drawn once (kept in a figure's background); their drawing."""
+    if sc.bones is None:
+        return None
+    drawing = bone_collection([b for b in sc.bones if b.body == "pelvis"], view, zorder=1.0,
+                              **_mesh_kwargs(sc, detail))
+    ax.add_collection(drawing.collection, autolim=False)
+    return drawing
+
+
+def _femur_layer(sc, view, detail, pelvis):
+    """The femur, and every pelvic triangle that may lie in front of it, in one depth order.
+
+    The pelvis is already drawn; drawing the femur over it, then again the pelvic triangles
+    that overlap the femur on screen and are nearer than its farthest point, all sorted
+    together, gives the same picture as sorting everything, for a fraction of the triangles.
+    Returns the collection and an occluder over all the bones (for the hidden muscle parts).
+    """
+    femur = bone_collection([b for b in sc.bones if b.body == "femur"], view, zorder=1.1, **_mesh_kwargs(sc, detail))
+    f_tri, f_col = femur.occluder.triangles, femur.collection.get_facecolors()
+    if pelvis is None or not len(f_tri):
+        return femur.collection, femur.occluder
+    p_tri, p_col = pelvis.occluder.triangles, pelvis.collection.get_facecolors()
+    lo, hi = f_tri[..., :2].reshape(-1, 2).min(axis=0), f_tri[..., :2].reshape(-1, 2).max(axis=0)
+    overlap = (p_tri[..., :2].max(axis=1) >= lo).all(axis=1) & (p_tri[..., :2].min(axis=1) <= hi).all(axis=1)
+    front = overlap & (p_tri[..., 2].max(axis=1) > f_tri[..., 2].min())
+    tri = np.concatenate([f_tri, p_tri[front]])
+    col = np.concatenate([f_col, p_col[front]])
+    order = np.argsort(tri[..., 2].mean(axis=1), kind="stable")  # farthest first
+    coll = PolyCollection(tri[order][..., :2], closed=True, facecolors=col[order], edgecolors=col[order],
+                          linewidths=0.3, antialiaseds=True, zorder=1.1)
+    everything = Occluder(np.concatenate([p_tri, f_tri]), view, femur.occluder.origin_m, femur.occluder.scale)
+    return coll, everything
 
 
 def _draw_frame(ax, view, small=False):
@@ -117,15 +160,13 @@ def _draw_sketch(ax, sc, view) -> list:
     return out
 
 
-def _draw_moving(ax, sc, view, nerve_type=None, detail="fine") -> list:
-    """What moves with the pose: bones, axis, muscles, levers, labels; returns the artists."""
+def _draw_moving(ax, sc, view, nerve_type=None, detail="fine", pelvis=None) -> list:
+    """What moves with the pose: femur, axis, muscles, levers, labels; returns the artists."""
     small = detail == "coarse"
     out, occluder = [], None
     if sc.bones is not None:
-        drawing = bone_collection(sc.bones, view, origin_m=sc.hip_centre_m, zorder=1.0,
-                                  max_edge_m=0.02 if small else 0.01)
-        out.append(ax.add_collection(drawing.collection, autolim=False))
-        occluder = drawing.occluder
+        coll, occluder = _femur_layer(sc, view, detail, pelvis)
+        out.append(ax.add_collection(coll, autolim=False))
     else:
         out += _draw_sketch(ax, sc, view)
     out += ax.plot(*project_mm(sc.rotation_axis_mm, view).T, ls="-.", lw=1.3, color=AXIS_COLOUR, zorder=4)
@@ -133,7 +174,7 @@ def _draw_moving(ax, sc, view, nerve_type=None, detail="fine") -> list:
     for i, m in enumerate(sc.muscles):
         colour = PALETTE[i % len(PALETTE)]
         pts_m = m.points_mm / 1000.0 + sc.hip_centre_m
-        runs = occluder.runs(pts_m, step=2.0) if occluder is not None else [(project_mm(m.points_mm, view), False)]
+        runs = occluder.runs(pts_m, step=3.0) if occluder is not None else [(project_mm(m.points_mm, view), False)]
         for xy, hidden in runs:
             out += ax.plot(*xy.T, ls=(0, (2.5, 1.5)) if hidden else "-", lw=2.0 if hidden else (2.8 if small else 3.5),
                            alpha=0.7 if hidden else 1.0, color=colour, zorder=5, solid_capstyle="round")
@@ -225,8 +266,8 @@ def anatomy_figure(model, muscle_ids, flexion, adduction=0.0, rotation=0.0,
     """
     sc = anatomy_scene(model, muscle_ids, flexion, adduction, rotation)
     fig, axes = _anatomy_skeleton(model, sc, tuple(views), nerve_type, width_in, layout)
-    for view, (ax, detail) in axes.items():
-        _draw_moving(ax, sc, view, nerve_type, detail)
+    for view, (ax, detail, pelvis) in axes.items():
+        _draw_moving(ax, sc, view, nerve_type, detail, pelvis)
     _anatomy_title(fig, model, sc)
     return fig
 
@@ -246,7 +287,8 @@ def anatomy_png(model, muscle_ids, flexion, adduction=0.0, rotation=0.0,
         return _anatomy_skeleton(model, sc, tuple(views), nerve_type, width_in, layout)
 
     def moving(fig, axes):
-        out = [a for view, (ax, detail) in axes.items() for a in _draw_moving(ax, sc, view, nerve_type, detail)]
+        out = [a for view, (ax, detail, pelvis) in axes.items()
+               for a in _draw_moving(ax, sc, view, nerve_type, detail, pelvis)]
         return out + [_anatomy_title(fig, model, sc)]
 
     return _ANATOMY_BLITS.png(key, build, moving, dpi)
@@ -306,7 +348,7 @@ def _panel_sizes(views, width_in, layout):
 
 
 def _anatomy_skeleton(model, sc, views, nerve_type, width_in, layout):
-    """A Figure with the fixed parts of the views; returns (fig, {view: (ax, detail)})."""
+    """A Figure with the fixed parts of the views; returns (fig, {view: (ax, detail, pelvis drawing)})."""
     if layout not in ("main", "row", "single"):
         raise ValueError(f"layout: must be 'main', 'row' or 'single', got {layout!r}")
     for v in views:
@@ -345,9 +387,10 @@ def _anatomy_skeleton(model, sc, views, nerve_type, width_in, layout):
             frac = 0.98 * wv / sum(widths)
             axes[v] = (fig.add_axes((x, b, frac - 0.01, t - b)), "fine" if len(views) == 1 else "coarse")
             x += frac
-    for v, (ax, detail) in axes.items():
+    for v, (ax, detail) in list(axes.items()):
         _draw_frame(ax, v, small=detail == "coarse")
         ax.set_anchor("NW")
+        axes[v] = (ax, detail, _draw_pelvis(ax, sc, v, detail))
     fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, (0.17 * note_lines + 0.12) / height_in),
                ncol=ncol, fontsize=9, frameon=False, handlelength=2.2, columnspacing=1.2)
     fig.text(0.01, 0.06 / height_in, wrap_text(note, chars), fontsize=8.5, color="#333333", va="bottom")

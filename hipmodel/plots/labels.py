@@ -91,10 +91,10 @@ def place_labels(ax, anchors: dict, obstacles, fontsize: float = 9.0, zorder: fl
             continue
         cx, cy, box = best
         placed.append(box)
-        out.append(ax.annotate(
-            name, tuple(p), xytext=(cx, cy), textcoords="data", ha="center", va="center", fontsize=fontsize,
-            color=colour, zorder=zorder, annotation_clip=False,
-            bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8),
-            arrowprops=dict(arrowstyle="-", color=colour, lw=0.6, shrinkA=0, shrinkB=1.5)))
+        # the leader: from the anchor to the nearest point of the box (a plain line draws fast)
+        ex, ey = np.clip(p[0], box[0], box[2]), np.clip(p[1], box[1], box[3])
+        out += ax.plot([p[0], ex], [p[1], ey], "-", color=colour, lw=0.6, zorder=zorder)
+        out.append(ax.text(cx, cy, name, ha="center", va="center", fontsize=fontsize, color=colour, zorder=zorder,
+                           bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8)))
         out.append(ax.plot(*p, "o", ms=2.5, color=colour, zorder=zorder)[0])
     return out
