@@ -70,6 +70,8 @@ def test_import_direction(path):
             assert area == "app", where + " (only hipmodel/app/ may import streamlit)"
         if mod.split(".")[0] == "matplotlib" or mod.startswith("hipmodel.plots"):
             assert area in ("plots", "app", "cli"), where + " (the core and features never import matplotlib)"
+        if mod.split(".")[0] == "plotly":
+            assert area in ("plots", "app", "cli"), where + " (the core and features never import plotly)"
         if mod.startswith("hipmodel.app"):
             assert area == "app", where + " (nothing imports the app package)"
 

@@ -7,6 +7,7 @@ import numpy as np
 import streamlit as st
 import hipmodel as hm
 from .. import plots
+from ..plots import hip3d
 from ..context import switch_context
 from .state import RANGES
 
@@ -147,3 +148,14 @@ def answer_bundle(model_id: str, question_id: str | None, asked: str | None) -> 
     caption = plots.answer_figure_caption(ans) if fig is not None else ""
     # the Markdown-only download has no image link (the zip has the figure beside its own copy)
     return {"answer": ans, "png": png, "caption": caption, "markdown": questions.answer_markdown(ans)}
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def hip3d_spec(model_id: str, muscle_ids: tuple[str, ...], adduction: float, rotation: float,
+               arrangement: str = "tall") -> dict:
+    """The 3-D figure with every flexion frame (about 1 MB), kept as one shared object.
+
+    ``cache_resource``, not ``cache_data``: no copy per hit (the spec is never modified;
+    :func:`hipmodel.plots.hip3d.spec_at` makes shallow copies).
+    """
+    return hip3d.hip3d_spec(hm.load_model(model_id), muscle_ids, adduction, rotation, arrangement=arrangement)

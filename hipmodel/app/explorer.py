@@ -8,10 +8,12 @@ import numpy as np
 import streamlit as st
 import hipmodel as hm
 from .. import plots
+from ..plots import hip3d
+import plotly.graph_objects as go
 from ..context import models_range_text, switch_context
 from ..explain import readout
 from .state import RANGES, STEP_DEG, ExplorerState, loadable_models
-from .cache import FLEXION_GRID, curve_data, load_presets, nerve_status, presets, switch_context_png
+from .cache import FLEXION_GRID, curve_data, hip3d_spec, load_presets, nerve_status, presets, switch_context_png
 from .memory import apply_preset, kept_widget, on_model_change, reset, tab_id
 
 
@@ -112,18 +114,55 @@ def explorer_tab(state: ExplorerState, model: hm.Model) -> None:
         k2.button("Clear kept curves", key="clear_kept", on_click=lambda: st.session_state.pop("kept", None),
                   width="stretch", disabled=not kept)
     with right:
-        pose = (state.flexion, state.adduction, state.rotation)
-        nerve_type = explorer_nerve_controls(state)
-
-        def anatomy():
-            return plots.anatomy_figure(model, state.muscles, *pose, layout="main", width_in=9.0,
-                                          nerve_type=nerve_type)
-        st.image(plots.anatomy_png(model, state.muscles, *pose, layout="main", width_in=9.0, dpi=90,
-                                     nerve_type=nerve_type), width="stretch")
-        png_svg_buttons(anatomy, f"hip_{model.id}_f{state.flexion:g}", "dl_anatomy")
+        anatomy_views(state, model)
     if model.approximate_frame_alignment:
         st.caption(f"{model.name}: approximate frame alignment (axis directions inferred from the source).")
     st.caption(f"Geometry: {model.citation()}")
+
+
+VIEW_3D, VIEW_2D = "3-D: drag flexion in your browser", "From behind, the side and above"
+
+
+class _TrustedSpec(go.Figure):
+    """A plotly Figure that hands Streamlit a spec built and checked by hipmodel.plots.hip3d.
+
+    st.plotly_chart re-validates a dict figure trace by trace (seconds for 71 frames); a
+    Figure is converted with ``to_dict()``, which here returns the prebuilt spec as it is.
+    """
+
+    def __init__(self, spec: dict):
+        super().__init__()
+        self._hip_spec = spec
+
+    def to_dict(self):
+        return self._hip_spec
+
+
+def anatomy_views(state: ExplorerState, model: hm.Model) -> None:
+    """The 3-D hip (drawn by the browser) or the three 2-D views (drawn here), one at a time."""
+    view = kept_widget(st.radio, "anatomy_view", "_kept_anatomy_view", VIEW_3D, "Anatomy", [VIEW_3D, VIEW_2D],
+                       horizontal=True, label_visibility="collapsed")
+    pose = (state.flexion, state.adduction, state.rotation)
+    if view == VIEW_3D:
+        spec = hip3d_spec(model.id, state.muscles, state.adduction, state.rotation)
+        st.plotly_chart(_TrustedSpec(hip3d.spec_at(spec, state.flexion)), key="hip3d", width="stretch",
+                        config={"displaylogo": False})
+        st.caption("The figure's own slider plays flexion in your browser, with no wait for the server; it "
+                   "starts at the sidebar's flexion and leaves the sidebar as it is. Rotation, adduction, model "
+                   "and muscles come from the sidebar.")
+        st.download_button("The 3-D figure as one HTML file (opens offline)", key="dl_hip3d", on_click="ignore",
+                           data=lambda: hip3d.hip3d_html(hip3d.spec_at(
+                               hip3d_spec(model.id, state.muscles, state.adduction, state.rotation, "wide"),
+                               state.flexion), credits=hip3d.credits_text(model)),
+                           file_name=f"hip3d_{model.id}.html", mime="text/html", width="stretch")
+        return
+    nerve_type = explorer_nerve_controls(state)
+
+    def anatomy():
+        return plots.anatomy_figure(model, state.muscles, *pose, layout="main", width_in=9.0, nerve_type=nerve_type)
+    st.image(plots.anatomy_png(model, state.muscles, *pose, layout="main", width_in=9.0, dpi=90,
+                               nerve_type=nerve_type), width="stretch")
+    png_svg_buttons(anatomy, f"hip_{model.id}_f{state.flexion:g}", "dl_anatomy")
 
 
 def explorer_nerve_controls(state: ExplorerState) -> str | None:
