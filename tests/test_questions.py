@@ -52,7 +52,7 @@ def test_every_answer_builds_with_its_numbers_in_the_text(qid, model_id):
     model = load_model(model_id)
     a = Q.answer(qid, model)
     assert a.text.strip() and a.figure.kind in Q.FIGURE_KINDS
-    assert a.model_id == model_id and a.sources
+    assert a.model_id == model_id and (a.sources or qid == Q.NO_MATCH_ID)
     assert set(a.numbers) == set(a.units)
     for key, v in a.numbers.items():
         assert math.isfinite(v), key

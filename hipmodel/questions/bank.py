@@ -187,6 +187,19 @@ def _model_sources(model: Model) -> tuple[str, ...]:
     return tuple(model.citation(k) for k in model.sources)
 
 
+def _named_model_sources(text: str, model: Model) -> tuple[str, ...]:
+    """The geometry sources of every model the text names (a model's name cites its sources)."""
+    from ..model import load_bundled_models
+
+    models = [model] + [m for m in load_bundled_models()[0].values() if m.id != model.id]
+    out: list[str] = []
+    for m in models:
+        short = m.name.split(" (")[0].replace("OpenSim ", "")
+        if m.name in text or short in text:
+            out += _model_sources(m)
+    return tuple(dict.fromkeys(out))
+
+
 def answer(question_id: str, model: Model | None = None) -> Answer:
     """One question's answer, with every number computed from ``model`` now.
 
@@ -210,6 +223,6 @@ def answer(question_id: str, model: Model | None = None) -> Answer:
     text, fig, extra = q.build(model, n)
     return Answer(
         question_id=q.id, question=q.title, text=text, numbers=dict(n.values), units=dict(n.units), figure=fig,
-        sources=_model_sources(model) + tuple(extra), model_id=model.id, model_name=model.name,
+        sources=tuple(dict.fromkeys(_named_model_sources(text, model) + tuple(extra))), model_id=model.id, model_name=model.name,
         muscle_id=_piri(model).id, out_of_scope=q.out_of_scope,
     )
