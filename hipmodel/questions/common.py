@@ -251,7 +251,7 @@ def _length_notice(model: Model, n: _Numbers) -> tuple[Model, str]:
     ins = path_points_m_insertion_distance(model)
     text = (f"{model.name} is not used for lengths: its piriformis insertion lies "
             f"{n('length_notice_insertion_mm', ins)} mm from the hip's flexion axis, so its length changes by only "
-            f"{n('length_notice_change_mm', flex_change(model), sign=True)} mm from 0° to "
+            f"{n('length_notice_change_mm', flex_change(model), sign=True)} mm from {n('standing_flexion_deg', 0.0, 'deg', '.0f')}° to "
             f"{n('flexed_deg', FLEXED, 'deg', '.0f')}° of flexion, against "
             f"{n('length_notice_ref_change_mm', flex_change(ref), sign=True)} mm in {ref.name}")
     va = fact("vaarbakken_piriformis_lengthening")
