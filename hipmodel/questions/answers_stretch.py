@@ -198,6 +198,16 @@ def _a_sciatic(model: Model, n: _Numbers):
     return text, FigureSpec("nerve_variants", {}), cited_sources(text, srcs)
 
 
+def _short_cite(citation: str) -> str:
+    """'Fishman et al. 2002' from a full citation; else its first clause."""
+    import re
+
+    m = re.match(r"([A-Z][A-Za-z'\-]+)[^(]*\(((?:19|20)\d\d)\)", citation)
+    if m:
+        return f"{m.group(1)} et al. {m.group(2)}"
+    return re.split(r" \(|;", citation)[0].strip()
+
+
 def _a_pose(pose_id: str, intro: str):
     def build(model: Model, n: _Numbers):
         model, notice = _length_notice(model, n)
@@ -227,8 +237,12 @@ def _a_pose(pose_id: str, intro: str):
                      f"{n('rot_ma_mm', abs(rot))} mm) and turning the thigh "
                      f"{'out' if rot > 0 else 'in'} would stretch it further.")
         text += f"\n\nHow it is done: {p.how_to}"
+        srcs = ()
+        if p.source != "chosen":
+            text += f" (Position as described by {_short_cite(p.source_citation)}.)"
+            srcs = (p.source_citation,)
         return text, FigureSpec("length_map", {"adduction_deg": p.adduction_deg, "current": list(p.angles),
-                                               "pose_ids": [p.id]}), (p.source_citation,)
+                                               "pose_ids": [p.id]}), srcs
     return build
 
 

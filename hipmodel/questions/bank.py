@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from ..model import DEFAULT_MODEL_ID, Model, load_model
 from .common import Answer, NO_MATCH_ID, OUT_OF_SCOPE_ID, _Numbers, _piri
@@ -187,6 +188,20 @@ def _model_sources(model: Model) -> tuple[str, ...]:
     return tuple(model.citation(k) for k in model.sources)
 
 
+def _facts_cited(text: str, listed) -> tuple[str, ...]:
+    """Sources of data/literature_facts.json that the text cites but the builder did not list."""
+    from .common import literature_facts, source_key
+
+    have = {source_key(s) for s in listed}
+    out = []
+    for f in literature_facts().values():
+        key = source_key(f.get("source", ""))
+        if key and key not in have and re.search(rf"\b{re.escape(key)}\b", text):
+            out.append(f["source"])
+            have.add(key)
+    return tuple(out)
+
+
 def _named_model_sources(text: str, model: Model) -> tuple[str, ...]:
     """The geometry sources of every model the text names (a model's name cites its sources)."""
     from ..model import load_bundled_models
@@ -221,6 +236,7 @@ def answer(question_id: str, model: Model | None = None) -> Answer:
     model = model or load_model(DEFAULT_MODEL_ID)
     n = _Numbers()
     text, fig, extra = q.build(model, n)
+    extra = tuple(extra) + _facts_cited(text, extra)
     return Answer(
         question_id=q.id, question=q.title, text=text, numbers=dict(n.values), units=dict(n.units), figure=fig,
         sources=tuple(dict.fromkeys(_named_model_sources(text, model) + tuple(extra))), model_id=model.id, model_name=model.name,
