@@ -197,3 +197,116 @@ def test_9_explorer_sentences_a_student_can_picture():
     assert "kneecap outwards" in r0.sentence and "swings forward and up under the muscle" in r0.sentence
     assert "kneecap inwards" in r90.sentence and "faces up" in r90.sentence
     assert "passes in front of the femur's long axis" not in r90.sentence
+
+
+# 10 --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("model_id", ["dostal1981", "tlem2"])
+def test_10_dostal_tlem_uncertain_switch_and_no_lengths(model_id):
+    m = load_model(model_id)
+    assert not m.use_for_length and m.switch_uncertainty_deg == 10
+    a = Q.answer("switch_angle", m)
+    assert "± 10°" in a.text.split("\n\n")[0]
+    for qid in ("length", "best_stretch", "why_figure4", "sitting", "cadaver_agreement", "knee_across",
+                "which_rotation"):
+        t = Q.answer(qid, m).text
+        assert t.startswith(f"{m.name} is not used for lengths"), qid
+        assert "The numbers below are" in t
+    from hipmodel.context import switch_context
+
+    rows = {r[0]: r for r in switch_context().model_rows()}
+    assert any("±10°" in name for name in rows)
+
+
+# 11 --------------------------------------------------------------------------------------------
+def test_11_wilson_intervals_match_the_closed_form():
+    from hipmodel.nerve.share import wilson_interval
+
+    for (k, n), (lo, hi) in {(13, 294): (2.6, 7.4), (3, 40): (2.6, 19.9), (19, 294): (4.2, 9.9),
+                             (150, 783): (16.6, 22.1)}.items():
+        a, b = wilson_interval(k, n)
+        assert (round(a, 1), round(b, 1)) == (lo, hi)
+    with pytest.raises(ValueError):
+        wilson_interval(5, 3)
+
+
+def test_11_share_text_per_limb_subgroups_types_and_chart():
+    from hipmodel.nerve import prevalence_rows, share_through
+
+    sh = share_through()
+    s = sh.summary
+    assert "not of people" in s and "31% in East Asian populations (Poutoglidou 2020)" in s
+    assert "Most of them are type B" not in s and "In the studies that give types" in s
+    assert "2.6-7.4" in sh.text and "2.6-19.9" in sh.text
+    rows = prevalence_rows()
+    natsis = next(r for r in rows if r["study"] == "Natsis 2014" and r["measure"] == "through")
+    assert natsis["ci95"] and round(natsis["ci95"][1], 1) == 7.4
+    surg = [r for r in rows if "surgical" in (r.get("subgroup") or "")]
+    assert surg and all("6062" not in r["n_text"] for r in surg)
+    a = Q.answer("sciatic_through", load_model("gait2392"))
+    assert "not of people" in a.text and "31%" in a.text and "Meta-analysis 2016" in a.text
+
+
+def test_11_prevalence_chart_titles_fit():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from hipmodel.plots import nerve as pn
+
+    fig = pn.prevalence_figure_from_data()
+    fig.canvas.draw() if hasattr(fig.canvas, "draw") else None
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    r = canvas.get_renderer()
+    width = fig.bbox.width
+    for ax in fig.axes:
+        t = ax.title if ax.title.get_text() else ax._left_title
+        bb = t.get_window_extent(r)
+        assert bb.x1 <= width + 1, t.get_text()
+
+
+# 12 --------------------------------------------------------------------------------------------
+def test_12_switch_chart_labels_each_literature_row_in_its_own_words():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from hipmodel import plots
+    from hipmodel.context import switch_context
+
+    ctx = switch_context()
+    fig = plots.switch_context_figure(ctx.model_rows(), ctx.literature)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "no single angle given / no reversal seen" not in texts
+    assert any("switches seen" in t for t in texts)
+    assert any("may call into question" in t for t in texts)
+    lit = {e.id: e for e in ctx.literature}
+    assert lit["waldner"].kind == "indirect" and "thickness" in lit["waldner"].evidence
+    assert "estimated" in lit["ito2025"].label and "no force was measured" in lit["ito2025"].evidence
+    table = ctx.table()
+    assert all("what was measured" in row for row in table)
+
+
+# 13-14 -----------------------------------------------------------------------------------------
+def test_13_figure4_texts_describe_the_knee_falling_out():
+    p = find_pose("figure4")
+    assert p.adduction_deg < 0 and "fall out" in p.how_to
+    a = Q.answer("why_figure4", load_model("gait2392"))
+    assert "FABER" in a.text and "fall out to the side" in a.text
+    wordings = " ".join(w for q in Q.QUESTIONS for w in q.wordings)
+    assert "should the knee not fall out" not in wordings
+    k = Q.answer("knee_across", load_model("gait2392"))
+    assert "Two different stretches" in k.text and "pulling the knee towards the opposite shoulder adds" not in k.text
+
+
+def test_14_f4_pose_in_the_link_validated():
+    from hipmodel.app.state import ExplorerState, query_from_state, state_from_query
+
+    s, notes = state_from_query({"tab": "stretches", "f4_flexion": "100", "f4_adduction": "-20", "f4_rotation": "-45"})
+    assert (s.f4_flexion, s.f4_adduction, s.f4_rotation) == (100.0, -20.0, -45.0) and not notes
+    q = query_from_state(s)
+    assert q["f4_adduction"] == "-20"
+    assert state_from_query(q)[0] == s
+    bad, notes = state_from_query({"f4_flexion": "500", "f4_rotation": "x"})
+    assert bad.f4_flexion == 120.0 and bad.f4_rotation == 0.0 and len(notes) == 2
+    assert "f4_flexion" not in query_from_state(ExplorerState())

@@ -255,13 +255,16 @@ def prevalence_rows(variants: NerveVariants | None = None) -> list[dict]:
     for s in v.studies:
         for tv in s.types:
             pct = tv.percent if tv.percent is not None else 100.0 * tv.count / s.sample_size
+            ci = tv.ci95 or (wilson_interval(tv.count, s.sample_size) if tv.count is not None and s.sample_size
+                             else None)
             rows.append(dict(study=s.short, n_text=s.n_text, measure=f"type {tv.key}", label=f"type {tv.key}",
-                             percent=pct, ci95=tv.ci95, pooled=s.pooled, approximate=False, subgroup=""))
+                             percent=pct, ci95=ci, pooled=s.pooled, approximate=False, subgroup=""))
         for f in s.findings:
             if f.measure != "any_variant":
                 continue
+            ci = f.ci95 or (wilson_interval(f.count, s.sample_size) if f.count is not None and s.sample_size else None)
             rows.append(dict(study=s.short, n_text=s.n_text, measure="any variant", label=f.label, percent=f.percent,
-                             ci95=f.ci95, pooled=s.pooled, approximate=f.approximate, subgroup=f.subgroup))
+                             ci95=ci, pooled=s.pooled, approximate=f.approximate, subgroup=f.subgroup))
     for e in share_through(v).through:
         s = v.study(e.study_id)
         rows.append(dict(study=s.short, n_text=s.n_text, measure="through",

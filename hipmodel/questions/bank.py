@@ -142,7 +142,7 @@ QUESTIONS: tuple[Question, ...] = (
         "knee_across",
         ("Why pull the knee towards the opposite shoulder?",
          "Does bringing the knee across the body stretch the piriformis more?",
-         "Why should the knee not fall out to the side in a figure-4?"),
+         "Is pulling the knee across a different stretch from letting it fall out to the side?"),
         "knee opposite shoulder across chest pull fall out side adduction hug",
         _a_knee_across),
     Question(
