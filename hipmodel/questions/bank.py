@@ -72,8 +72,9 @@ QUESTIONS: tuple[Question, ...] = (
         "abductor",
         ("Is the piriformis an abductor?",
          "Does the piriformis move the leg out to the side?",
-         "Does the piriformis abduct the hip when it is flexed?"),
-        "abductor abduction abduct sideways side away midline horizontal",
+         "Does the piriformis abduct the hip when it is flexed?",
+         "Does the piriformis ever become an adductor?"),
+        "abductor abduction abduct sideways side away midline horizontal adductor",
         _a_abductor),
     Question(
         "why_figure4",
