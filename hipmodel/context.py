@@ -35,7 +35,9 @@ class SwitchContext:
 
     def model_rows(self) -> list[tuple[str, float | None, bool]]:
         """(name, angle or None, approximate) per model, as the context figure takes them."""
-        return [(m.name, m.angle_deg, m.approximate_frame_alignment) for m in self.models]
+        return [((f"{_short(m.name)} (\u00b1{m.uncertainty_deg:.0f}\u00b0)" if m.uncertainty_deg else m.name),
+                 m.angle_deg, m.approximate_frame_alignment)
+                for m in self.models]
 
     def table(self) -> list[dict]:
         """The figure's numbers as rows: source, switch (deg flexion), kind, reference."""
@@ -44,13 +46,14 @@ class SwitchContext:
             name = m.name + (" (approximate frame alignment)" if m.approximate_frame_alignment else "")
             angle = angle_text(m.angle_deg, m.uncertainty_deg) if m.angle_deg is not None else "none in -20..120"
             rows.append({"source": name, "switch (deg flexion)": angle, "kind": "model (computed here)",
+                         "what was measured": "computed from the model's attachment points (straight line)",
                          "reference": m.citation})
         for e in self.literature:
             lo, hi = e.low, e.high
             span = "-" if lo is None and hi is None else (f"{lo:g}" if lo == hi else
                                                          f"{'' if lo is None else f'{lo:g}'}..{'' if hi is None else f'{hi:g}'}")
-            rows.append({"source": e.label, "switch (deg flexion)": span, "kind": e.kind,
-                         "reference": f"{e.source} [{e.flag}]"})
+            rows.append({"source": e.label, "switch (deg flexion)": span if span != "-" else (e.chart_note or "-"),
+                         "kind": e.kind, "what was measured": e.evidence, "reference": f"{e.source} [{e.flag}]"})
         return rows
 
 

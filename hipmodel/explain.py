@@ -46,28 +46,49 @@ def readout(model: Model, muscle_id: str, flexion: float, adduction: float = 0.0
 
 
 def _sentence(model, mu, flexion, adduction, rotation, ma, switches) -> str:
+    """What the line of pull does, in words a student can picture: the kneecap turning in or out.
+
+    "Behind"/"in front of" the thigh bone are said in the thigh's own frame (the kneecap is
+    its front), and with the hip bent that front faces up, so the sentence says so.
+    """
     lever = rotation_lever(model, mu, flexion, adduction, rotation)
     perp = None if lever.shortest_distance_mm < 1e-9 else (lever.foot_m, lever.reach_m)
     name = mu.name if mu.name.isupper() else mu.name[0].lower() + mu.name[1:]
+    bent = flexion >= 60.0
     if perp is None or abs(ma) < 0.05:
-        side = "runs through"
+        where = "runs through the thigh bone's long axis"
         turn = "has no lever to turn the thigh about its long axis"
+        kneecap = ""
     else:
-        # which side of the axis the line passes, in the thigh's own frame
+        # which side of the axis the line passes, in the thigh's own frame (+x = the kneecap side)
         ahead = (rotation_matrix(flexion, adduction, rotation).T @ (perp[1] - perp[0]))[0] > 0
-        side = "passes in front of" if ahead else "passes behind"
-        turn = "turns the front of the thigh " + ("inwards (internal rotation)" if ma > 0 else "outwards (external rotation)")
-    text = (f"At {flexion:g}\u00b0 flexion the {name}'s line of pull {side} the femur's long axis, "
-            f"so its pull {turn}: {action_in_words(ma)} of lever.")
+        if ahead:
+            where = ("passes in front of the thigh bone's long axis, on its kneecap side"
+                     + (" (with the hip bent the kneecap faces up, so the line runs above the bone)" if bent else ""))
+        else:
+            where = ("passes behind the thigh bone's long axis, on the side away from the kneecap"
+                     + (" (with the hip bent that is the underside of the bone)" if bent else ""))
+        kneecap = "inwards (internal rotation)" if ma > 0 else "outwards (external rotation)"
+        turn = f"turns the kneecap {kneecap}"
+    if mu.id == "piriformis" and abs(flexion) < 10.0:
+        text = (f"At {flexion:g}\u00b0 flexion, standing, the piriformis runs from the front of the sacrum, out through "
+                f"the sciatic notch, to the top of the greater trochanter; its line of pull {where}, "
+                f"so its pull {turn}: {action_in_words(ma)} of lever.")
+    else:
+        text = (f"At {flexion:g}\u00b0 flexion the {name}'s line of pull {where}, "
+                f"so its pull {turn}: {action_in_words(ma)} of lever.")
     later = [s for s in switches if s.flexion_deg > flexion]
     earlier = [s for s in switches if s.flexion_deg <= flexion]
     if later:
         s = later[0]
-        text += (f" Flexing further swings the thigh's front up towards the muscle's origin, and past "
-                 f"{s.flexion_deg:.1f}\u00b0 the line crosses the axis: the same pull then turns the thigh the other way.")
+        text += (f" Bend the hip further and the thigh bone swings forward and up under the muscle; at "
+                 f"{s.flexion_deg:.1f}\u00b0 the line of pull crosses the bone's long axis, and beyond that the same "
+                 "pull turns the kneecap the other way.")
     elif earlier:
         s = earlier[-1]
-        text += f" Below {s.flexion_deg:.1f}\u00b0 flexion the line lies on the other side of the axis and the action reverses."
+        back = "outwards" if ma > 0 else "inwards"
+        text += (f" It changed sides at {s.flexion_deg:.1f}\u00b0 flexion; straighten the hip below that and the "
+                 f"same pull turns the kneecap {back} again.")
     else:
         text += " In this model it keeps this action from -20\u00b0 to 120\u00b0 of flexion at this rotation and adduction."
     return text

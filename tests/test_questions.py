@@ -17,7 +17,7 @@ from hipmodel import questions as Q
 import hipmodel.nerve.data as nerve_data
 from hipmodel.literature import SWITCH_LITERATURE_FILE, load_switch_literature
 from hipmodel.mechanics import curves
-from hipmodel.model import load_model, model_from_json
+from hipmodel.model import load_bundled_models, load_model, model_from_json
 from hipmodel.stretch import figure4_steps, find_pose, length_change, load_poses, longest_length
 from hipmodel.switch import sign_change_angles
 
@@ -52,7 +52,7 @@ def test_every_answer_builds_with_its_numbers_in_the_text(qid, model_id):
     model = load_model(model_id)
     a = Q.answer(qid, model)
     assert a.text.strip() and a.figure.kind in Q.FIGURE_KINDS
-    assert a.model_id == model_id and a.sources
+    assert a.model_id == model_id and (a.sources or qid == Q.NO_MATCH_ID)
     assert set(a.numbers) == set(a.units)
     for key, v in a.numbers.items():
         assert math.isfinite(v), key
@@ -71,15 +71,18 @@ def test_no_digits_typed_into_the_prose():
             for v in a.numbers.values():
                 allowed |= {f"{v:.0f}", f"{v:.1f}", f"{v:.2f}", f"{abs(v):.1f}", f"{abs(v):.0f}", f"{v:g}", f"{abs(v):g}"}
             text = a.text
-            for e in load_switch_literature():  # labels read from data/switch_literature.json
-                text = text.replace(e.label, "")
+            for e in load_switch_literature():  # labels and notes read from data/switch_literature.json
+                for t in (e.label, e.evidence, e.chart_note):
+                    text = text.replace(t, "") if t else text
             for p in load_poses():
                 for t in (p.angles_text(), p.how_to, p.name):
                     text = re.sub(r"(?<![\d.])" + re.escape(t), "", text)
             # names that contain digits, and texts read from the pose file
             text = re.sub(r"\([^)]*\b(19|20)\d\d\b[^)]*\)", "", text)  # citations like (Delp et al. 1990)
             text = re.sub(r"(?m)^\d+\. ", "", text)  # numbered steps
-            for name in (model.name, "Gait2392", "Rajagopal 2016", "TLEM 2.0", "figure-4", "Delp and colleagues, 1999"):
+            names = [m.name for m in load_bundled_models()[0].values()]
+            names += [nm.split(" (")[0].replace("OpenSim ", "") for nm in names]
+            for name in (*names, "Gait2392", "Rajagopal 2016", "TLEM 2.0", "figure-4", "Delp and colleagues, 1999", "3-D"):
                 text = text.replace(name, "")
             for m in re.finditer(r"\d+(?:\.\d+)?", text):
                 assert m.group() in allowed, (model_id, qid, m.group(), text[max(0, m.start() - 60): m.end() + 20])
@@ -96,7 +99,7 @@ def test_contradiction_answer_numbers_equal_the_model(model_id):
     assert a.numbers["rot_ma_flexed_mm"] == pytest.approx(float(curves(model, mu, 90.0).rotation_moment_arm_mm))
     assert a.numbers["abd_ma_min_mm"] == pytest.approx(float((-c.adduction_moment_arm_mm).min()))
     assert a.numbers["abd_ma_max_mm"] == pytest.approx(float((-c.adduction_moment_arm_mm).max()))
-    assert f"{switch(model):.0f}°" in a.text
+    assert f"{switch(model):.1f}°" in a.text  # one rounding rule (issue 14 item 9)
 
 
 def test_answers_follow_the_model_rajagopal_vs_gait():
@@ -129,8 +132,9 @@ def test_answer_changes_when_the_model_file_changes(gait):
 
 @pytest.mark.parametrize("model_id", MODELS)
 def test_figure4_answer_matches_the_steps(model_id):
-    model = load_model(model_id)
-    a = Q.answer("why_figure4", model)
+    asked = load_model(model_id)
+    a = Q.answer("why_figure4", asked)
+    model = asked if asked.use_for_length else load_model("gait2392")  # lengths: issue 14 item 10
     steps = figure4_steps(model, piri(model))
     for st in steps:
         assert st.sentence in a.text

@@ -288,8 +288,34 @@ def test_figure4_steps_numbers_and_sentences(model_id):
     # why the stretch works: deep flexion turns the piriformis into an internal rotator, so turning out lengthens
     assert steps[0].rotation_moment_arm_mm < 0 < steps[1].rotation_moment_arm_mm
     assert steps[2].step_change_mm > 0 and "lengthens" in steps[2].sentence
-    assert steps[3].step_change_mm > 0 and "opposite shoulder" in steps[3].sentence
+    # issue 14: the figure-4 as done lets the crossed knee fall out (abduction): it gives back a little length,
+    # and the piriformis stays an internal rotator there, so the crossed ankle keeps stretching it
+    assert A < 0 and "Crossed knee falls out" in steps[3].title
+    assert steps[3].step_change_mm < 0 and "fall out to the side" in steps[3].sentence
+    assert "abductor" in steps[3].sentence and "opposite shoulder" not in steps[3].sentence
+    assert steps[3].rotation_moment_arm_mm > 0 and "still an internal rotator" in steps[3].sentence
     assert "external rotator" in steps[0].sentence and "internal rotator" in steps[1].sentence
+
+
+def test_figure4_default_final_pose_is_the_pose_file_figure4():
+    """One source: the explainer's default final pose is the explorer preset 'figure4' of data/poses.json."""
+    assert S.FIGURE4_FINAL_POSE == S.figure4_final_pose() == S.find_pose("figure4").angles
+    assert S.find_pose("figure4").adduction_deg < 0  # ABduction: the crossed knee falls out
+
+
+@pytest.mark.parametrize("model_id", MODELS)
+def test_figure4_knee_across_says_external_rotator_again(model_id):
+    """Pulling the knee across (the old final pose, now its own stretch) leaves the piriformis an external
+    rotator again: the sentence says so and why (the switch moved past the flexion)."""
+    model = load_model(model_id)
+    p = S.find_pose("crossed_knee_to_opposite_shoulder")
+    steps = S.figure4_steps(model, piri(model), *p.angles)
+    last = steps[3]
+    assert last.rotation_moment_arm_mm < 0
+    assert "external rotator again" in last.sentence and "switch comes only at" in last.sentence
+    sw = [x.flexion_deg for x in sign_change_angles(model, piri(model), p.adduction_deg, p.rotation_deg)
+          if x.direction == "external to internal"]
+    assert last.shown["final_switch_deg"] == pytest.approx(sw[0]) and sw[0] > p.flexion_deg
 
 
 def test_figure4_steps_below_the_switch_say_the_opposite(gait):
@@ -369,9 +395,9 @@ def test_poses_bar_figure_and_every_answer_figure(gait):
     for qid in Q.question_ids():
         a = Q.answer(qid, gait)
         f = plots.answer_figure(a, gait)
-        assert f is not None, qid
+        assert (f is None) == (a.figure.kind == "none"), qid
         kinds.add(a.figure.kind)
-        assert plots.answer_figure_caption(a)
+        assert plots.answer_figure_caption(a) or a.figure.kind == "none"
     assert {"length_map", "figure4_steps", "poses_bar", "moment_arm_curve", "switch_context"} <= kinds
     assert plots.answer_figure(Q.answer(Q.OUT_OF_SCOPE_ID, gait)) is None
 
@@ -422,7 +448,7 @@ def test_cli_stretch_list_longest_steps_and_angles(capsys):
     best = S.longest_length(g, piri(g))
     assert rc == 0 and f"{best.change_mm:+.1f} mm" in out and "adduction max" in out
     rc, out, _ = run_cli(["stretch", "--steps"], capsys)
-    assert rc == 0 and out.count("\n") >= 4 and "opposite shoulder" in out
+    assert rc == 0 and out.count("\n") >= 4 and "fall out to the side" in out
     rc, out, _ = run_cli(["stretch", "--flexion", "30", "--rotation", "20"], capsys)
     lc = S.length_change(g, piri(g), 30.0, 0.0, 20.0)
     assert rc == 0 and f"{float(lc.change_mm):+.1f} mm" in out and "internal rotation lengthens it" in out

@@ -80,7 +80,8 @@ def explorer_tab(state: ExplorerState, model: hm.Model) -> None:
     with left:
         m1, m2 = st.columns([0.9, 1.1])  # room for "internal rotator" in a narrow window
         m1.metric(f"{r.muscle_name}: rotation moment arm", f"{r.rotation_moment_arm_mm:+.1f} mm",
-                  help="+ internal rotation, \u2212 external rotation (OpenSim sign: \u2212dL/dq)")
+                  help="+ internal rotation, \u2212 external rotation (OpenSim sign: \u2212dL/dq). Lever = shortest "
+                       "distance between the line of pull and the thigh's long axis \u00d7 sine of the angle between them")
         m2.metric("Action now", r.action.split(",")[0])
         m3, m4 = st.columns(2)
         m3.metric("Switch (external \u2192 internal)", switch_text,

@@ -92,6 +92,9 @@ def initialise_from_url() -> None:
         st.session_state["tab"] = tab_label(state.tab)
     if state.question:
         st.session_state["question"] = state.question
+    for k in ("f4_flexion", "f4_adduction", "f4_rotation"):  # the figure-4 explainer's final pose, if linked
+        if getattr(state, k) is not None:
+            st.session_state[f"_kept_{k}"] = getattr(state, k)
     st.session_state["notices"] = notices
     st.session_state["_initialised"] = True
 

@@ -35,11 +35,13 @@ def nerve_tab(state: ExplorerState, model: hm.Model) -> None:
     with right:
         st.subheader(d["title"])
         st.write(d["description"])
-        st.markdown("**How often, study by study**\n\n" + "\n".join(f"- {line}" for line in d["lines"]))
+        st.markdown("**How often, study by study** (shares of limbs, i.e. hips, not of people: a person has two)\n\n"
+                    + "\n".join(f"- {line}" for line in d["lines"]))
         st.caption(f"Classification: {d['type_source']}")
     st.info(d["share"])
-    st.image(d["prevalence"], caption="Prevalence by study, with 95% intervals where the source gives them",
-             width="stretch")
+    st.image(d["prevalence"], caption="Prevalence by study, per limb (hip), not per person: single studies with a "
+                                      "Wilson 95% interval computed from their counts, pooled figures with the "
+                                      "interval their source gives", width="stretch")
     st.image(d["all"], caption="All six types: the right hip from behind; a division is dashed where it runs "
                                "inside the pelvis, deep to the muscle", width="stretch")
     st.dataframe(d["studies"], width="stretch", hide_index=True)

@@ -39,7 +39,8 @@ def main() -> None:
                 guarded(part, state, model)
     # the link, last: a tab's widgets (nerve type, question) have just stored their values
     st.query_params.from_dict(query_from_state(replace(
-        state, nerve=st.session_state.get("nerve", state.nerve), question=st.session_state.get("question") or "")))
+        state, nerve=st.session_state.get("nerve", state.nerve), question=st.session_state.get("question") or "",
+        **{k: st.session_state.get(f"_kept_{k}") for k in ("f4_flexion", "f4_adduction", "f4_rotation")})))
 
 
 # in the order of TAB_LABELS and of hipmodel.app.state.TABS (their ids in a link)

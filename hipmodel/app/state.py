@@ -15,11 +15,13 @@ from dataclasses import dataclass, field, replace
 
 from ..model import DEFAULT_MODEL_ID, ModelDataError, load_bundled_models, load_model
 
-__all__ = ["RANGES", "STEP_DEG", "ExplorerState", "state_from_query", "query_from_state", "clamp_state",
+__all__ = ["RANGES", "F4_RANGES", "STEP_DEG", "ExplorerState", "state_from_query", "query_from_state", "clamp_state",
            "loadable_models"]
 
 # slider ranges, degrees: (min, max)
 RANGES = {"flexion": (-20.0, 120.0), "adduction": (-30.0, 30.0), "rotation": (-45.0, 45.0)}
+# the figure-4 explainer's final pose (stretches tab): its sliders' ranges; absent = the 'figure4' pose of poses.json
+F4_RANGES = {"f4_flexion": (0.0, 120.0), "f4_adduction": RANGES["adduction"], "f4_rotation": RANGES["rotation"]}
 STEP_DEG = 0.5
 MAX_MUSCLES = 12
 NERVE_TYPES = ("A", "B", "C", "D", "E", "F")
@@ -37,6 +39,10 @@ class ExplorerState:
     nerve: str = "A"
     tab: str = "explorer"
     question: str = ""  # a question id from hipmodel.questions, shown on the questions tab
+    # the figure-4 explainer's final pose; None = the default (the 'figure4' pose of data/poses.json)
+    f4_flexion: float | None = None
+    f4_adduction: float | None = None
+    f4_rotation: float | None = None
     extra: dict = field(default_factory=dict, compare=False)
 
 
@@ -57,7 +63,7 @@ def _first(value):
 
 
 def _angle(raw, name, notices):
-    lo, hi = RANGES[name]
+    lo, hi = {**RANGES, **F4_RANGES}[name]
     if raw is None:
         return 0.0
     text = str(raw).strip()[:40]
@@ -161,6 +167,7 @@ def state_from_query(params) -> tuple[ExplorerState, list[str]]:
         nerve=nerve,
         tab=tab,
         question=question,
+        **{k: (None if get(k) is None else _angle(get(k), k, notices)) for k in F4_RANGES},
     )
     return state, notices
 
@@ -181,7 +188,8 @@ def query_from_state(state: ExplorerState) -> dict[str, str]:
         "rotation": f"{state.rotation:g}",
         "nerve": state.nerve,
     } | ({"tab": state.tab} if state.tab != "explorer" else {}) | (
-        {"q": state.question} if state.tab == "questions" and state.question else {})
+        {"q": state.question} if state.tab == "questions" and state.question else {}) | {
+        k: f"{getattr(state, k):g}" for k in F4_RANGES if getattr(state, k) is not None}
 
 
 def clamp_state(state: ExplorerState) -> ExplorerState:

@@ -72,14 +72,21 @@ def figure4_section(model: hm.Model, mu) -> None:
     from .. import stretch
 
     st.subheader("Why the figure-4 stretch works, step by step")
-    with st.expander("Change the final pose (default: flexion {:g}\u00b0, adduction {:g}\u00b0, rotation {:g}\u00b0)"
-                     .format(*stretch.FIGURE4_FINAL_POSE)):
+    f0, a0, r0 = stretch.figure4_final_pose()  # the 'figure4' pose of the pose file, as the explorer's preset
+    st.markdown("The figure-4 as usually done: lying on your back, the ankle crossed over the other thigh and the "
+                "crossed knee allowed to fall out to the side (hip flexion, ABduction and external rotation, as in the "
+                "FABER test), then the other thigh drawn in to add flexion. Set adduction above zero to see the "
+                "different stretch where the knee is pulled towards the opposite shoulder.")
+    with st.expander("Change the final pose (default, the figure-4 as done: flexion {:g}\u00b0, adduction {:g}\u00b0 "
+                     "(negative = abduction, the knee fallen out), rotation {:g}\u00b0)".format(f0, a0, r0)):
         c1, c2, c3 = st.columns(3)
-        f0, a0, r0 = stretch.FIGURE4_FINAL_POSE
         f = kept_widget(c1.slider, "f4_flexion", "_kept_f4_flexion", f0, "Flexion (deg)", 0.0, 120.0, step=5.0)
         r = kept_widget(c2.slider, "f4_rotation", "_kept_f4_rotation", r0, "Rotation (deg)", *RANGES["rotation"], step=5.0)
         a = kept_widget(c3.slider, "f4_adduction", "_kept_f4_adduction", a0, "Adduction (deg)", *RANGES["adduction"],
                  step=5.0)
+    if not model.use_for_length:
+        st.info(f"{model.name} is not used for lengths (its data file says why): the lengths below are this "
+                "geometry's own and disagree with cadaver measurements; compare with Gait2392 or Rajagopal 2016.")
     png, steps = figure4_data(model.id, mu.id, (f, a, r))
     st.image(png, width="stretch")
     for s in steps:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from .data import NerveDataError, NerveVariants, QUOTED_THROUGH_RANGE_PERCENT, TypeValue, load_nerve_variants
 
 
@@ -15,6 +15,22 @@ def percent_text(x: float) -> str:
 
 def _ci(ci) -> str:
     return f" (95% CI {ci[0]:.1f}-{ci[1]:.1f})" if ci else ""
+
+
+def wilson_interval(count: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """Wilson score 95% interval of a share ``count / n``, in percent (Wilson 1927).
+
+    ``(p + z²/2n ± z sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n)``; used for a single study's
+    count, where a plain ±1.96 SE interval misbehaves for small counts.
+    """
+    if n <= 0 or count < 0 or count > n:
+        raise ValueError(f"need 0 <= count <= n and n > 0, got {count}/{n}")
+    p = count / n
+    zz = z * z
+    centre = p + zz / (2 * n)
+    half = z * math.sqrt(p * (1 - p) / n + zz / (4 * n * n))
+    den = 1 + zz / n
+    return (100.0 * (centre - half) / den, 100.0 * (centre + half) / den)
 
 
 @dataclass(frozen=True)
@@ -41,6 +57,7 @@ class ShareEstimate:
     method: str = ""
     citation: str = ""
     by_letter: tuple[tuple[str, float], ...] = ()
+    subgroup: str = ""
 
     @property
     def main_letter(self) -> str:
@@ -56,7 +73,9 @@ class ShareEstimate:
     def text(self) -> str:
         approx = "about " if self.approximate else ""
         if self.count is not None and self.n:
-            core = f"{self.count} of {self.n} {self.unit} = {percent_text(self.percent)}%"
+            lo, hi = wilson_interval(self.count, self.n)
+            core = (f"{self.count} of {self.n} {self.unit} = {percent_text(self.percent)}% "
+                    f"(95% CI {lo:.1f}-{hi:.1f}, Wilson)")
         else:
             core = f"{approx}{percent_text(self.percent)}%{_ci(self.ci95)}"
         if self.count is not None and self.by_letter:
@@ -76,6 +95,14 @@ class ShareThrough:
     through: tuple[ShareEstimate, ...]
     any_variant: tuple[ShareEstimate, ...]
     quoted_range: tuple[float, float] = QUOTED_THROUGH_RANGE_PERCENT
+    subgroups: tuple[ShareEstimate, ...] = ()  # any variant in a named population (not patients)
+    typed: tuple[str, ...] = ()  # short names of the studies that give type figures with most variants type B
+
+    def subgroup_rows(self) -> tuple[ShareEstimate, ...]:
+        return self.subgroups
+
+    def type_b_majority_studies(self) -> tuple[str, ...]:
+        return self.typed
 
     @property
     def through_range(self) -> tuple[float, float]:
@@ -95,14 +122,19 @@ class ShareThrough:
         alo, ahi = self.any_variant_range
         q0, q1 = self.quoted_range
         letters = ", ".join(self.through_letters)
-        main = f" Most of them are type {self.dominant_letter}." if self.dominant_letter else ""
+        main = ""
+        if self.typed:
+            who = self.typed[0] if len(self.typed) == 1 else ", ".join(self.typed[:-1]) + " and " + self.typed[-1]
+            main = f" In the studies that give types ({who}) most of them are type B."
         widest = max((e for e in self.through if e.ci95), key=lambda e: e.ci95[1], default=None)
         ci_note = (f" (up to {widest.ci95[1]:.1f}% at the upper 95% confidence limit of the {widest.short} figure)"
                    if widest is not None and widest.ci95[1] > math.ceil(hi) else "")
+        sub = "".join(f", and in {percent_text(e.percent)}% in {e.subgroup} ({e.short})" for e in self.subgroups)
         text = (
             f"In these data a nerve division passes through the piriformis (types {letters}) in about "
             f"{math.floor(lo):.0f}-{math.ceil(hi):.0f}% of limbs{ci_note}.{main} Any variant at all, which also counts "
-            f"nerves running above the muscle and unclassified ones, is reported in {percent_text(alo)}-{percent_text(ahi)}%. "
+            f"nerves running above the muscle and unclassified ones, is reported in {percent_text(alo)}-{percent_text(ahi)}% "
+            f"of limbs in general samples{sub}. All shares are of limbs (hips), not of people. "
             f"The often-quoted '{q0:g}-{q1:g}% of people have the nerve passing through the piriformis' "
         )
         overlaps_any = q0 <= ahi and alo <= q1
@@ -151,7 +183,7 @@ def share_through(variants: NerveVariants | None = None) -> ShareThrough:
     """
     v = variants or load_nerve_variants()
     letters = tuple(t.letter for t in v.types if t.has_division_through)
-    through, anyv = [], []
+    through, anyv, subs, typed = [], [], [], []
     for s in v.studies:
         vals = {t.key: t for t in s.types}
         have = [k for k in letters if k in vals]
@@ -159,23 +191,36 @@ def share_through(variants: NerveVariants | None = None) -> ShareThrough:
             by = tuple((k, vals[k].count if k in vals else 0) for k in letters)
             count = sum(c for _, c in by)
             through.append(ShareEstimate(s.id, s.short, "counted", 100.0 * count / s.sample_size, letters,
-                                         count, s.sample_size, s.sample_unit, method=s.design, citation=s.citation,
-                                         by_letter=by))
+                                         count, s.sample_size, s.sample_unit,
+                                         ci95=wilson_interval(count, s.sample_size), method=s.design,
+                                         citation=s.citation, by_letter=by))
         elif have:
             pct = sum(vals[k].percent for k in have)
             ci = vals[have[0]].ci95 if len(have) == 1 else None
             kind = "pooled" if len(have) == len(letters) else "partial"
             through.append(ShareEstimate(s.id, s.short, kind, pct, tuple(have), ci95=ci, method=s.design,
                                          citation=s.citation, by_letter=tuple((k, vals[k].percent) for k in have)))
+        if s.types and "B" in vals:
+            others = [t for t in s.types if t.key != "A"]
+            pb = vals["B"].percent if vals["B"].percent is not None else vals["B"].count
+            if all((t.percent if t.percent is not None else t.count) <= pb for t in others):
+                typed.append(s.short)
         for f in s.findings:
-            if f.measure == "any_variant" and not f.subgroup:
-                n = s.sample_size if f.count is not None else None
-                anyv.append(ShareEstimate(s.id, s.short, "any variant", f.percent, (), f.count, n, s.sample_unit,
-                                          f.ci95, f.approximate, s.design, s.citation))
+            if f.measure != "any_variant":
+                continue
+            n = s.sample_size if f.count is not None else None
+            ci = f.ci95 if f.ci95 or f.count is None or not n else wilson_interval(f.count, n)
+            est = ShareEstimate(s.id, s.short, "any variant", f.percent, (), f.count, n, s.sample_unit,
+                                ci, f.approximate, s.design, s.citation)
+            if not f.subgroup:
+                anyv.append(est)
+            elif not any(w in s.sample_unit for w in ("operated", "case", "patient")):  # a population, not patients
+                subs.append(replace(est, subgroup=f.subgroup))
     if not through or not anyv:
         raise NerveDataError("sciatic_variants.json: field 'studies': no study gives the share through the "
                              "muscle and the share with any variant")
-    return ShareThrough(letters, tuple(through), tuple(sorted(anyv, key=lambda e: e.percent)))
+    return ShareThrough(letters, tuple(through), tuple(sorted(anyv, key=lambda e: e.percent)),
+                        subgroups=tuple(subs), typed=tuple(typed))
 
 
 def type_prevalence_lines(letter: str, variants: NerveVariants | None = None) -> list[str]:
@@ -210,13 +255,16 @@ def prevalence_rows(variants: NerveVariants | None = None) -> list[dict]:
     for s in v.studies:
         for tv in s.types:
             pct = tv.percent if tv.percent is not None else 100.0 * tv.count / s.sample_size
+            ci = tv.ci95 or (wilson_interval(tv.count, s.sample_size) if tv.count is not None and s.sample_size
+                             else None)
             rows.append(dict(study=s.short, n_text=s.n_text, measure=f"type {tv.key}", label=f"type {tv.key}",
-                             percent=pct, ci95=tv.ci95, pooled=s.pooled, approximate=False, subgroup=""))
+                             percent=pct, ci95=ci, pooled=s.pooled, approximate=False, subgroup=""))
         for f in s.findings:
             if f.measure != "any_variant":
                 continue
+            ci = f.ci95 or (wilson_interval(f.count, s.sample_size) if f.count is not None and s.sample_size else None)
             rows.append(dict(study=s.short, n_text=s.n_text, measure="any variant", label=f.label, percent=f.percent,
-                             ci95=f.ci95, pooled=s.pooled, approximate=f.approximate, subgroup=f.subgroup))
+                             ci95=ci, pooled=s.pooled, approximate=f.approximate, subgroup=f.subgroup))
     for e in share_through(v).through:
         s = v.study(e.study_id)
         rows.append(dict(study=s.short, n_text=s.n_text, measure="through",

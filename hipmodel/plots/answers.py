@@ -176,13 +176,15 @@ def answer_figure(ans: Answer, model: Model | None = None) -> Figure | None:
 
 
 _CAPTIONS = {
-    "moment_arm_curve": "The rotation lever arm against hip flexion, with the switch marked",
+    "moment_arm_curve": ("The rotation lever arm (shortest distance between the line of pull and the axis × sine of "
+                         "the angle between them) against hip flexion, with the switch marked"),
     "length_map": "Length change over hip flexion and rotation, with the switch line and the named poses",
     "figure4_steps": "The figure-4 stretch step by step: length and lever arm at each step",
     "poses_bar": "How much each named position lengthens the piriformis",
     "switch_context": "Where the switch falls: the models beside the literature, and how the pose moves it",
     "nerve_variants": "How often the sciatic nerve takes another course, study by study",
-    "anatomy": "The hip at the pose, with the muscle's lever about the thigh's long axis",
+    "anatomy": ("The hip at the pose, with the muscle's lever about the thigh's long axis (shortest distance between "
+                "the line of pull and the axis × sine of the angle between them)"),
 }
 
 
@@ -190,6 +192,10 @@ def answer_figure_caption(ans: Answer) -> str:
     """A one-line caption for the answer's figure (for Markdown and the app)."""
     if ans.figure.kind not in _CAPTIONS:
         return ""
+    if ans.figure.kind == "nerve_variants":  # published prevalence, no muscle model in it
+        return f"{_CAPTIONS[ans.figure.kind]}; shares of limbs (hips), not of people; from the bundled nerve data"
+    if ans.figure.kind == "switch_context":  # every bundled model beside the literature
+        return f"{_CAPTIONS[ans.figure.kind]}; all bundled models"
     return f"{_CAPTIONS[ans.figure.kind]}; model: {ans.model_name.split(' (')[0]}"
 
 

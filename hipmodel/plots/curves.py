@@ -166,13 +166,16 @@ def switch_context_figure(model_switches, literature, map_adduction=None, map_ro
     rows = []
     for label, angle, approx in model_switches:
         rows.append((label + (" *" if approx else ""), angle, angle, "model"))
+    notes = {}  # literature rows without an angle: each entry's own chart note (what it saw or measured)
     for e in literature:
+        notes[len(rows)] = getattr(e, "chart_note", "") or "no angle given"
         rows.append((e.label, e.low, e.high, e.kind))
     y = np.arange(len(rows))[::-1]
-    for yi, (label, lo, hi, kind) in zip(y, rows):
-        colour = {"model": PALETTE[1], "measurement": PALETTE[0], "rule of thumb": PALETTE[2]}.get(kind, "k")
+    for i, (yi, (label, lo, hi, kind)) in enumerate(zip(y, rows)):
+        colour = {"model": PALETTE[1], "measurement": PALETTE[0], "rule of thumb": PALETTE[2],
+                  "indirect": "#999999"}.get(kind, "k")
         if lo is None and hi is None:
-            ax.text(60, yi, "no single angle given / no reversal seen", va="center", ha="center", fontsize=8,
+            ax.text(60, yi, notes.get(i, "no angle given"), va="center", ha="center", fontsize=8,
                     color="#666666", style="italic")
         elif kind == "model":
             ax.plot([lo], [yi], "o", ms=9, color=colour, mec="k")

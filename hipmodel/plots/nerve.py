@@ -415,7 +415,7 @@ def prevalence_figure(rows: Sequence[Mapping], quoted_range: tuple[float, float]
     ax2.axhline(len(anyv), color="#CCCCCC", lw=0.8)
     ax2.set_ylim(-0.7, n_bot - 0.3)
     ax2.set_xlabel("share of limbs (%)")
-    ax2.set_title("Variants: a division through the muscle (types B, D, E) vs any variant (B-F, unclassified)",
+    ax2.set_title("Variants: division through the muscle (B, D, E) vs any variant",
                   loc="left", fontsize=10, fontweight="bold")
     ax2.grid(axis="x", color="#E5E5E5", zorder=0)
     handles = [
@@ -429,7 +429,8 @@ def prevalence_figure(rows: Sequence[Mapping], quoted_range: tuple[float, float]
     ]
     fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.075), ncols=3, fontsize=8,
                frameon=False)
-    caption = ("Each row is one study's figure, with its sample size. Circles: single dissection or MRI series; "
+    caption = ("Each row is one study's figure, with its sample size; all shares are of limbs (hips), not of people. "
+               "Circles: single dissection or MRI series, with a Wilson 95% interval computed here from the counts; "
                "diamonds: pooled estimates from meta-analyses, with 95% confidence intervals where published; "
                "hollow markers: a subgroup, an approximate figure, or only type B reported (a lower bound for "
                "'through'). The shaded band is the often-quoted share 'through the muscle'.")

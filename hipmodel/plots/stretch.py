@@ -331,7 +331,8 @@ def figure4_steps_figure(steps, model: Model, muscle_id: str = "piriformis",
                fontsize=7.5, loc="lower right")
     caption = ("Top: the right hip at each step, from the side and from above (pelvis and thigh bone sketched from "
                "the model's points; the pink line is the muscle, the short bar its lever about the thigh's long "
-               "axis, blue when it turns the thigh out, vermillion when it turns it in). Bottom left: how "
+               "axis (the shortest distance between the line of pull and the axis times the sine of the angle between "
+               "them), blue when it turns the thigh out, vermillion when it turns it in). Bottom left: how "
                "much longer the muscle is than standing. Bottom right: its rotation lever arm; once the hip is bent "
                "past the switch, it becomes an internal rotator, so turning the thigh out (the crossed ankle) "
                "stretches it. Straight-line model of published geometry.")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from ..model import DEFAULT_MODEL_ID, Model, load_model
 from .common import Answer, NO_MATCH_ID, OUT_OF_SCOPE_ID, _Numbers, _piri
@@ -71,8 +72,9 @@ QUESTIONS: tuple[Question, ...] = (
         "abductor",
         ("Is the piriformis an abductor?",
          "Does the piriformis move the leg out to the side?",
-         "Does the piriformis abduct the hip when it is flexed?"),
-        "abductor abduction abduct sideways side away midline horizontal",
+         "Does the piriformis abduct the hip when it is flexed?",
+         "Does the piriformis ever become an adductor?"),
+        "abductor abduction abduct sideways side away midline horizontal adductor",
         _a_abductor),
     Question(
         "why_figure4",
@@ -141,7 +143,7 @@ QUESTIONS: tuple[Question, ...] = (
         "knee_across",
         ("Why pull the knee towards the opposite shoulder?",
          "Does bringing the knee across the body stretch the piriformis more?",
-         "Why should the knee not fall out to the side in a figure-4?"),
+         "Is pulling the knee across a different stretch from letting it fall out to the side?"),
         "knee opposite shoulder across chest pull fall out side adduction hug",
         _a_knee_across),
     Question(
@@ -187,6 +189,33 @@ def _model_sources(model: Model) -> tuple[str, ...]:
     return tuple(model.citation(k) for k in model.sources)
 
 
+def _facts_cited(text: str, listed) -> tuple[str, ...]:
+    """Sources of data/literature_facts.json that the text cites but the builder did not list."""
+    from .common import literature_facts, source_key
+
+    have = {source_key(s) for s in listed}
+    out = []
+    for f in literature_facts().values():
+        key = source_key(f.get("source", ""))
+        if key and key not in have and re.search(rf"\b{re.escape(key)}\b", text):
+            out.append(f["source"])
+            have.add(key)
+    return tuple(out)
+
+
+def _named_model_sources(text: str, model: Model) -> tuple[str, ...]:
+    """The geometry sources of every model the text names (a model's name cites its sources)."""
+    from ..model import load_bundled_models
+
+    models = [model] + [m for m in load_bundled_models()[0].values() if m.id != model.id]
+    out: list[str] = []
+    for m in models:
+        short = m.name.split(" (")[0].replace("OpenSim ", "")
+        if m.name in text or short in text:
+            out += _model_sources(m)
+    return tuple(dict.fromkeys(out))
+
+
 def answer(question_id: str, model: Model | None = None) -> Answer:
     """One question's answer, with every number computed from ``model`` now.
 
@@ -208,8 +237,9 @@ def answer(question_id: str, model: Model | None = None) -> Answer:
     model = model or load_model(DEFAULT_MODEL_ID)
     n = _Numbers()
     text, fig, extra = q.build(model, n)
+    extra = tuple(extra) + _facts_cited(text, extra)
     return Answer(
         question_id=q.id, question=q.title, text=text, numbers=dict(n.values), units=dict(n.units), figure=fig,
-        sources=_model_sources(model) + tuple(extra), model_id=model.id, model_name=model.name,
+        sources=tuple(dict.fromkeys(_named_model_sources(text, model) + tuple(extra))), model_id=model.id, model_name=model.name,
         muscle_id=_piri(model).id, out_of_scope=q.out_of_scope,
     )

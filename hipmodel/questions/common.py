@@ -178,6 +178,7 @@ def nerve_variant_summary() -> dict | None:
         "through_letters": through,
         "type_short": {t.letter: t.short for t in data.types},
         "sources": cites,
+        "complete_citation": complete[3],
     }
 
 
@@ -189,3 +190,104 @@ def _pose_words(n: _Numbers, prefix: str, flexion: float, adduction: float, rota
     add = f"{a}° {'adduction' if adduction >= -0.5 else 'abduction'}"
     rot = "neutral rotation" if abs(rotation) < 0.5 else f"{r}° {'internal' if rotation > 0 else 'external'} rotation"
     return f"{f}° flexion, {add}, {rot}"
+
+
+# ----------------------------------------------------------------------------- literature facts
+def literature_facts() -> dict:
+    """``data/literature_facts.json`` as {id: fact dict}, or {} if the file is missing or broken."""
+    from ..datafile import DATA_DIR, DataFileError, read_json
+
+    try:
+        data = read_json(DATA_DIR / "literature_facts.json", 200_000)
+        return {f["id"]: f for f in data.get("facts", []) if isinstance(f, dict) and "id" in f}
+    except (DataFileError, AttributeError, TypeError):
+        return {}
+
+
+def fact(fid: str) -> dict | None:
+    """One literature fact (value, unit, source, flag), or None."""
+    return literature_facts().get(fid)
+
+
+def _length_models() -> list[Model]:
+    """The bundled models whose lengths can be compared with measurement (``use_for_length``)."""
+    return [m for m in _bundled_models() if m.use_for_length]
+
+
+def _attachment_distances_mm(model: Model, reference: Model) -> tuple[float, float]:
+    """How far (mm) the piriformis origin and insertion of ``model`` lie from those of ``reference``.
+
+    Both measured from each model's hip centre at the zero pose (origin = first path point,
+    insertion = last path point).
+    """
+    from ..mechanics import path_points_m
+
+    def ends(m):
+        p = path_points_m(m, _piri(m), 0.0) - m.hip_centre
+        return p[0], p[-1]
+
+    (o, i), (o0, i0) = ends(model), ends(reference)
+    return float(np.linalg.norm(o - o0) * 1000.0), float(np.linalg.norm(i - i0) * 1000.0)
+
+
+def _length_notice(model: Model, n: _Numbers) -> tuple[Model, str]:
+    """The model whose lengths an answer uses, and a notice when it is not ``model``.
+
+    A model with ``use_for_length`` false (Dostal 1981, TLEM 2.0) gives almost no length
+    change with flexion, against a measured lengthening; its lengths are not shown and
+    the answer uses Gait2392's, saying why (numbers computed now).
+    """
+    if model.use_for_length:
+        return model, ""
+    from ..mechanics import muscle_length_m
+    from ..model import DEFAULT_MODEL_ID, load_model
+
+    ref = load_model(DEFAULT_MODEL_ID)
+
+    def flex_change(m):
+        L = muscle_length_m(m, _piri(m), np.array([0.0, FLEXED]))
+        return float((L[1] - L[0]) * 1000.0)
+
+    ins = path_points_m_insertion_distance(model)
+    text = (f"{model.name} is not used for lengths: its piriformis insertion lies "
+            f"{n('length_notice_insertion_mm', ins)} mm from the hip's flexion axis, so its length changes by only "
+            f"{n('length_notice_change_mm', flex_change(model), sign=True)} mm from {n('standing_flexion_deg', 0.0, 'deg', '.0f')}° to "
+            f"{n('flexed_deg', FLEXED, 'deg', '.0f')}° of flexion, against "
+            f"{n('length_notice_ref_change_mm', flex_change(ref), sign=True)} mm in {ref.name}")
+    va = fact("vaarbakken_piriformis_lengthening")
+    if va:
+        text += (f" and a lengthening of {n('vaarbakken_measured_mm', va['value'], 'mm', '.0f')} mm measured in "
+                 "cadaver hips in deep flexion (Vaarbakken et al. 2014)")
+    text += f". The numbers below are {ref.name}'s.\n\n"
+    return ref, text
+
+
+def path_points_m_insertion_distance(model: Model) -> float:
+    """Distance (mm) of the piriformis insertion from the hip's flexion axis (pelvis z through the hip centre), zero pose."""
+    from ..mechanics import path_points_m
+
+    p = path_points_m(model, _piri(model), 0.0)[-1] - model.hip_centre
+    return float(math.hypot(p[0], p[1]) * 1000.0)
+
+
+def cited_sources(text: str, sources) -> tuple:
+    """Only the sources the text cites: a source counts when its first author's surname (or, for a
+    source cited by title, its first title word) appears in the text."""
+    out = []
+    for s in sources:
+        key = source_key(s)
+        if key and key.lower() in text.lower():
+            out.append(s)
+    return tuple(dict.fromkeys(out))
+
+
+def source_key(source: str) -> str:
+    """The word a text uses to cite ``source``: the first author's surname, or for a work cited
+    by title (no author names, e.g. the 2016 meta-analysis) 'meta-analysis'."""
+    import re
+
+    s = str(source).strip()
+    if s.lower().startswith("surgical anatomy of the sciatic nerve: a meta-analysis"):
+        return "meta-analysis"
+    m = re.match(r"([A-Z][A-Za-z'\-]+)", s)
+    return m.group(1) if m else ""

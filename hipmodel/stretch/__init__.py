@@ -34,12 +34,18 @@ from .poses import (
     load_poses_file,
     poses_from_json,
 )
-from .steps import FIGURE4_FINAL_POSE, Figure4Step, figure4_steps
+from .steps import Figure4Step, figure4_final_pose, figure4_steps
 
 __all__ = [
     "POSES_FILE", "POSE_FLAGS", "POSE_CATEGORIES", "PoseFileError", "NamedPose", "poses_from_json",
     "load_poses_file", "load_poses", "find_pose", "LengthChange", "standing_length_mm", "length_change",
     "PoseResult", "pose_table", "LengthMap", "length_map", "length_slope_mm_per_deg", "lengthening_rotation",
     "rotation_flip_angles", "switch_line", "LongestResult", "longest_length", "Figure4Step", "figure4_steps",
-    "FIGURE4_FINAL_POSE",
+    "FIGURE4_FINAL_POSE", "figure4_final_pose",
 ]
+
+
+def __getattr__(name: str):
+    if name == "FIGURE4_FINAL_POSE":  # the 'figure4' pose of data/poses.json, read when asked
+        return figure4_final_pose()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

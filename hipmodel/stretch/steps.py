@@ -12,7 +12,20 @@ from ..switch import sign_change_angles
 from .maths import length_change
 
 
-FIGURE4_FINAL_POSE = (100.0, 20.0, -45.0)  # flexion, adduction, rotation: figure-4 + knee pulled across
+def figure4_final_pose() -> tuple[float, float, float]:
+    """The explainer's default final pose (flexion, adduction, rotation): the ``figure4`` pose of
+    ``data/poses.json``, the figure-4 as done (hip flexed, crossed knee fallen out into abduction,
+    thigh turned out). One source for the explainer and the explorer's preset.
+    """
+    from .poses import find_pose
+
+    return tuple(float(x) for x in find_pose("figure4").angles)
+
+
+def __getattr__(name: str):
+    if name == "FIGURE4_FINAL_POSE":  # read from the pose file each time: one source
+        return figure4_final_pose()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -47,20 +60,26 @@ class Figure4Step:
 def figure4_steps(
     model: Model,
     muscle: Muscle,
-    flexion_deg: float = FIGURE4_FINAL_POSE[0],
-    adduction_deg: float = FIGURE4_FINAL_POSE[1],
-    rotation_deg: float = FIGURE4_FINAL_POSE[2],
+    flexion_deg: float | None = None,
+    adduction_deg: float | None = None,
+    rotation_deg: float | None = None,
 ) -> tuple[Figure4Step, ...]:
     """The figure-4 stretch as four steps, with the length and moment arm at each.
 
     Steps: 1 standing; 2 flex the hip to ``flexion_deg``; 3 turn the thigh to
-    ``rotation_deg`` (negative = external, the crossed ankle); 4 pull the knee
-    towards the opposite shoulder, ``adduction_deg``.
+    ``rotation_deg`` (negative = external, the crossed ankle); 4 the knee's sideways
+    position, ``adduction_deg``: negative = the crossed knee falls out to the side
+    (abduction, the figure-4 as done), positive = the knee pulled towards the opposite
+    shoulder (a different stretch). Angles left out are those of :func:`figure4_final_pose`.
 
     Returns
     -------
     tuple of 4 Figure4Step; every sentence is built from that step's numbers.
     """
+    d = figure4_final_pose() if None in (flexion_deg, adduction_deg, rotation_deg) else (0.0, 0.0, 0.0)
+    flexion_deg = d[0] if flexion_deg is None else flexion_deg
+    adduction_deg = d[1] if adduction_deg is None else adduction_deg
+    rotation_deg = d[2] if rotation_deg is None else rotation_deg
     F = check_angle(flexion_deg, "flexion")
     A = check_angle(adduction_deg, "adduction")
     R = check_angle(rotation_deg, "rotation")
@@ -97,7 +116,7 @@ def figure4_steps(
     s2 = (f"Bending the hip to {v(1, 'flexion_deg', F, 'g')}° {by(1)}. "
           if F != 0 else f"The hip stays straight in this version ({v(1, 'flexion_deg', F, 'g')}° flexion). ")
     if switches and rma[0] < 0 < rma[1]:
-        s2 += (f"On the way, at {v(1, 'switch_deg', switches[0].flexion_deg, '.0f')}° flexion, its line of pull "
+        s2 += (f"On the way, at {v(1, 'switch_deg', switches[0].flexion_deg, '.1f')}° flexion, its line of pull "
                f"crosses the thigh's long axis: it is now {action(1, rma[1])}, so turning the thigh outwards now "
                "stretches it.")
     else:
@@ -118,20 +137,42 @@ def figure4_steps(
             s3 += "."
     if A == 0:
         s4 = f"Leaving the knee over the hip ({v(3, 'adduction_deg', A, 'g')}° adduction) {by(3)}"
+    elif A > 0:
+        s4 = (f"Pulling the knee towards the opposite shoulder ({v(3, 'adduction_deg', abs(A), 'g')}° adduction) "
+              f"{by(3)}")
+        if ama[2] < 0 and step[3] > 0:
+            s4 += (f", because the {name} is an abductor ({v(3, 'abduction_moment_arm_mm', abs(ama[2]), '.1f')} mm "
+                   "lever) and moving the knee across pulls its ends apart")
     else:
-        across = "towards the opposite shoulder" if A > 0 else "out to the side"
-        s4 = (f"Pulling the knee {across} ({v(3, 'adduction_deg', abs(A), 'g')}° "
-              f"{'adduction' if A > 0 else 'abduction'}) {by(3)}")
-    if ama[2] < 0 and A > 0 and step[3] > 0:
-        s4 += (f", because the {name} is an abductor ({v(3, 'abduction_moment_arm_mm', abs(ama[2]), '.1f')} mm) "
-               "and moving the knee across pulls on it")
+        s4 = (f"Letting the crossed knee fall out to the side ({v(3, 'adduction_deg', abs(A), 'g')}° abduction) "
+              f"{by(3)}")
+        if ama[2] < 0 and step[3] < 0:
+            s4 += (f", because the {name} is an abductor ({v(3, 'abduction_moment_arm_mm', abs(ama[2]), '.1f')} mm "
+                   "lever) and the knee moving out brings its ends closer")
     s4 += (f". In total it is {v(3, 'change_mm', d[3], '+.1f')} mm ({v(3, 'change_pct', pct[3], '+.1f')}%) "
            "against standing.")
+    neutral_switch = [x.flexion_deg for x in switches if x.direction == "external to internal"]
+    if rma[3] < -0.05 and neutral_switch and F > neutral_switch[0]:
+        here = [x.flexion_deg for x in sign_change_angles(model, muscle, A, R)
+                if x.direction == "external to internal"]
+        moved = (f"at {v(3, 'adduction_deg', abs(A), 'g')}° {'adduction' if A > 0 else 'abduction'} with the thigh "
+                 f"turned {'out' if R < 0 else 'in'} the switch comes only at "
+                 f"{v(3, 'final_switch_deg', here[0], '.1f')}° of flexion, beyond this {v(3, 'flexion_deg', F, 'g')}°"
+                 if here else "in this pose the switch lies beyond the flexion range")
+        s4 += (f" Here the {name} is an external rotator again "
+               f"({v(3, 'rotation_moment_arm_mm', abs(rma[3]), '.1f')} mm of lever): {moved}. "
+               + ("It is still stretched, mostly by the flexion"
+                  + (" and the knee moving across (it is an abductor)" if A > 0 and ama[3] < 0 else "")
+                  + ", not by the outward turn." if d[3] > 0 else "The outward turn no longer stretches it."))
+    elif rma[3] > 0.05 and R < 0 and F != 0:
+        s4 += (f" In this final pose it is still an internal rotator "
+               f"({v(3, 'rotation_moment_arm_mm', abs(rma[3]), '.1f')} mm of lever), so the outward turn of the "
+               "crossed ankle keeps stretching it.")
 
     titles = ("Standing", f"Flex the hip to {F:g}°" if F != 0 else "Hip stays straight",
               f"Turn the thigh {'out' if R < 0 else 'in'} {abs(R):g}°" if R != 0 else "No turn of the thigh",
-              f"Knee towards the opposite shoulder ({A:g}°)" if A > 0 else f"Knee out ({-A:g}° abduction)" if A < 0
-              else "Knee stays over the hip")
+              f"Knee towards the opposite shoulder ({A:g}° adduction)" if A > 0
+              else f"Crossed knee falls out ({-A:g}° abduction)" if A < 0 else "Knee stays over the hip")
     return tuple(
         Figure4Step(
             number=i + 1, title=titles[i],
