@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 import hipmodel as hm
 from hipmodel import nerve, questions, stretch, plots
+from hipmodel.app.explorer import VIEW_2D
 from hipmodel.words import rotation_words
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -74,12 +75,14 @@ def test_choosing_a_type_in_the_nerve_tab_carries_to_the_explorer_and_the_link()
     at.radio(key="nerve_radio").set_value("E").run()
     assert at.subheader[0].value.startswith("Type E:")
     switch_tab(at, "Explorer")
+    at.radio(key="anatomy_view").set_value(VIEW_2D).run()  # the nerve is drawn on the 2-D view from behind
     assert at.selectbox(key="nerve_select").value == "E"
     assert at.query_params["nerve"] in ("E", ["E"])
 
 
 def test_explorer_draws_the_nerve_overlay_and_it_follows_the_type_and_toggle():
     at = open_tab("Explorer", nerve="B")
+    at.radio(key="anatomy_view").set_value(VIEW_2D).run()
     anatomy = lambda: image_urls(at)[1]  # noqa: E731 - [0] is the curve, [1] the anatomy views
     with_b = anatomy()
     at.selectbox(key="nerve_select").set_value("F").run()
@@ -98,6 +101,7 @@ def test_a_broken_nerve_file_is_reported_and_the_explorer_still_works(tmp_path, 
     at.run()
     assert not at.exception
     assert metric(at, "Piriformis: rotation moment arm") == "-29.2 mm"
+    at.radio(key="anatomy_view").set_value(VIEW_2D).run()  # where the nerve would be drawn
     assert any("sciatic_variants.json" in c.value for c in at.caption)
     switch_tab(at, NERVE_TAB)
     assert any("sciatic_variants.json" in e.value for e in at.error)
