@@ -18,14 +18,16 @@ __all__ = ["MAX_ROWS", "MAX_WORK", "MAX_PATH_POINTS", "MAX_MUSCLES", "WorkLimitE
 # rows of one table (flexion angles of `curve`); per command, not per muscle
 MAX_ROWS = 100_000
 # poses x muscles x path points of one command or app action (a "point-pose": one path
-# point placed at one pose). Measured: 5e6 point-poses peak at about 0.6 GB of numpy
-# temporaries in `curve` (see README, Robustness); the bundled app's largest action, the
-# switch map (25 x 37 x 141 poses of a 4-point piriformis), is about 0.5e6.
-MAX_WORK = 5_000_000
-# path points of one muscle in a model file (the bundled models have 2-4; OpenSim's
-# hip muscles have under 10 via points). 32 keeps every fixed-grid app action (at most
-# 130 000 poses) within MAX_WORK.
-MAX_PATH_POINTS = 32
+# point placed at one pose). Measured (`/usr/bin/time -f %M python -m hipmodel curve` with
+# all 12 Gait2392 muscles, 31 points): 3.1e6 point-poses peak at 640 MB and 5.8 s, 1.5e6
+# at 330 MB, 0.7e6 at 190 MB (mostly the table's text). 2.5e6 keeps a command near 0.5 GB.
+# The bundled app's largest action, the switch map (25 x 37 x 141 poses of the piriformis,
+# 2-4 points), is about 0.5e6.
+MAX_WORK = 2_500_000
+# path points of one muscle in a model file (the bundled models have 2-4; OpenSim's hip
+# muscles have under 10 via points). 16 keeps every fixed-grid action (at most 130 000
+# poses, the switch map) within MAX_WORK.
+MAX_PATH_POINTS = 16
 # muscles in one app view (the sidebar's multiselect and a link's ?muscles=)
 MAX_MUSCLES = 12
 

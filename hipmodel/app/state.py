@@ -21,7 +21,7 @@ __all__ = ["RANGES", "STEP_DEG", "ExplorerState", "state_from_query", "query_fro
 # slider ranges, degrees: (min, max)
 RANGES = {"flexion": (-20.0, 120.0), "adduction": (-30.0, 30.0), "rotation": (-45.0, 45.0)}
 STEP_DEG = 0.5
-MAX_MUSCLES = 12
+from ..limits import MAX_MUSCLES  # noqa: E402 - the one budget (hipmodel/limits.py)
 NERVE_TYPES = ("A", "B", "C", "D", "E", "F")
 # the app's tabs, as they appear in a link (?tab=...), in order
 TABS = ("explorer", "context", "nerve", "stretches", "questions")
