@@ -17,6 +17,7 @@ import numpy as np
 from .kinematics import joint_axes, rotation_matrix
 from .mechanics import moment_arms_m, path_points_m
 from .model import DEFAULT_MODEL_ID, Model, load_model
+from .datafile import DataFileError
 
 __all__ = ["MusclePath", "AnatomyScene", "anatomy_scene", "common_perpendicular"]
 
@@ -85,6 +86,24 @@ def common_perpendicular(p0, u, q0, f):
     return np.array([p0 + s * u, q0 + t * f])
 
 
+# Gait2392's sketch points of the right hemipelvis (mm from its hip centre) and its midline,
+# rounded: drawn when a model lacks pelvis points and Gait2392's file cannot be read, so a
+# broken donor file costs only the exactness of a borrowed outline, never the picture.
+_GENERIC_PELVIS_MM = (
+    (80, 84, 45), (-84, 101, -39), (30, 96, 37), (-15, 111, -7), (-52, 77, -19), (24, 58, 22), (7, 60, 16),
+    (-13, 60, 2), (-49, 127, -13), (-58, 67, 5), (-64, 84, -27), (-67, 14, 8), (-85, 35, -78), (-82, -39, -43),
+    (-44, -49, -32), (-43, -16, -12), (-69, 66, -60), (-49, 39, -18))
+_GENERIC_MIDLINE_Z_M = -0.0835
+
+
+def _donor() -> tuple[Model | None, str]:
+    """Gait2392, the donor of borrowed outlines, or None and why (naming its file and field)."""
+    try:
+        return load_model(DEFAULT_MODEL_ID), ""
+    except (DataFileError, KeyError, OSError) as e:
+        return None, str(e).strip("'\"") or f"model_{DEFAULT_MODEL_ID}.json is missing"
+
+
 def _pelvis_points(model: Model) -> tuple[np.ndarray, list[str]]:
     """Sketch points of the right hemipelvis (m, relative to the hip centre)."""
     hip = model.hip_centre
@@ -92,10 +111,14 @@ def _pelvis_points(model: Model) -> tuple[np.ndarray, list[str]]:
     own += [np.array(p.location_m) - hip for m in model.muscles for p in m.points if p.body == "pelvis"]
     notes = []
     if len(own) < 8 and model.id != DEFAULT_MODEL_ID:
-        ref = load_model(DEFAULT_MODEL_ID)
-        ref_pts, _ = _pelvis_points(ref)
+        ref, why = _donor()
+        if ref is not None:
+            ref_pts, _ = _pelvis_points(ref)
+            notes.append("pelvis outline borrowed from Gait2392, placed at this model's hip centre (drawing only)")
+        else:
+            ref_pts = np.array(_GENERIC_PELVIS_MM, dtype=float) / 1000.0
+            notes.append(f"pelvis outline: a generic sketch (Gait2392's could not be read: {why})")
         own = list(ref_pts) + own
-        notes.append("pelvis outline borrowed from Gait2392, placed at this model's hip centre (drawing only)")
     return np.array(own), notes
 
 
@@ -104,7 +127,8 @@ def _midline_z(model: Model) -> float:
     if "RASI" in lms and "LASI" in lms:
         return 0.5 * (lms["RASI"].location_m[2] + lms["LASI"].location_m[2]) - model.hip_centre_m[2]
     if model.id != DEFAULT_MODEL_ID:
-        return _midline_z(load_model(DEFAULT_MODEL_ID))
+        ref, _ = _donor()
+        return _midline_z(ref) if ref is not None else _GENERIC_MIDLINE_Z_M
     return -model.hip_centre_m[2]
 
 

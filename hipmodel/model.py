@@ -342,6 +342,9 @@ def load_bundled_models(data_dir: Path | None = None) -> tuple[dict[str, Model],
     whoever shows the result, never hidden, and never takes the others down.
     """
     usable, broken = {}, {}
+    if not (Path(data_dir or DATA_DIR) / f"model_{DEFAULT_MODEL_ID}.json").exists():
+        # the default model, and the donor of the outline other models borrow: missing is news
+        broken[DEFAULT_MODEL_ID] = f"model_{DEFAULT_MODEL_ID}.json: file is missing from the data folder"
     for mid in available_model_ids(data_dir):
         try:
             usable[mid] = load_model(mid, data_dir)

@@ -7,7 +7,7 @@ import streamlit as st
 import hipmodel as hm
 from ..words import rotation_words
 from .state import RANGES, ExplorerState
-from .cache import figure4_data, length_map_png
+from .cache import figure4_data, length_map_png, named_poses
 from .memory import kept_widget, set_pose
 
 
@@ -27,7 +27,11 @@ def stretch_tab(state: ExplorerState, model: hm.Model) -> None:
         "That is why the figure-4 stretch bends the hip well past the switch before it turns the thigh out.")
     left, right = st.columns([3, 2])
     with left:
-        st.image(length_map_png(model.id, mu.id, state.adduction, pose), width="stretch",
+        poses_error = named_poses()[1]
+        if poses_error:
+            st.warning(f"The named poses are not marked on this map: the poses file could not be read "
+                       f"({poses_error}).")
+        st.image(length_map_png(model.id, mu.id, state.adduction, pose, poses_error), width="stretch",
                  caption=f"At {state.adduction:g}\u00b0 adduction (the adduction slider); the ringed point is the current pose")
     with right:
         sign = int(stretch.lengthening_rotation(model, mu, *pose))

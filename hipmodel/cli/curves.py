@@ -67,7 +67,7 @@ def cmd_switch(args, out):
 
 def cmd_models(args, out):
     usable, broken = load_bundled_models()
-    for mid in available_model_ids():
+    for mid in sorted(set(available_model_ids()) | set(broken)):
         if mid in broken:
             print(f"{mid}: BROKEN: {broken[mid]}", file=out)
             continue
