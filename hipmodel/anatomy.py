@@ -100,8 +100,10 @@ def _donor() -> tuple[Model | None, str]:
     """Gait2392, the donor of borrowed outlines, or None and why (naming its file and field)."""
     try:
         return load_model(DEFAULT_MODEL_ID), ""
-    except (DataFileError, KeyError, OSError) as e:
-        return None, str(e).strip("'\"") or f"model_{DEFAULT_MODEL_ID}.json is missing"
+    except KeyError:
+        return None, f"model_{DEFAULT_MODEL_ID}.json is missing"
+    except (DataFileError, OSError) as e:
+        return None, str(e)
 
 
 def _pelvis_points(model: Model) -> tuple[np.ndarray, list[str]]:
