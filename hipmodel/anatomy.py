@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .bones import PosedBone, bones_or_none, posed_bones
+from .datafile import DataFileError
 from .kinematics import check_angle, joint_axes, rotation_matrix
 from .lever import rotation_lever
 from .mechanics import moment_arms_m, path_points_m
@@ -114,8 +115,12 @@ def _sketch(model: Model, R: np.ndarray) -> tuple[dict, dict]:
     own = [np.array(lm.location_m) - hip for lm in model.landmarks if lm.body == "pelvis" and lm.location_m[2] > 0]
     own += [np.array(p.location_m) - hip for m in model.muscles for p in m.points if p.body == "pelvis"]
     if len(own) < 8 and model.id != DEFAULT_MODEL_ID:
-        ref = load_model(DEFAULT_MODEL_ID)
-        own += [np.array(p.location_m) - ref.hip_centre for m in ref.muscles for p in m.points if p.body == "pelvis"]
+        try:  # a donor for the outline; if its file is broken too, the model's own few points must do
+            ref = load_model(DEFAULT_MODEL_ID)
+            own += [np.array(p.location_m) - ref.hip_centre for m in ref.muscles for p in m.points
+                    if p.body == "pelvis"]
+        except (KeyError, DataFileError):
+            pass
     right = np.array(own) * 1000.0
     ins = [m.points[-1].location_m for m in model.muscles if m.id in TROCHANTER_MUSCLES and m.points[-1].body == "femur"]
     gt = np.mean(ins, axis=0) if ins else np.array([-0.02, -0.007, 0.054])

@@ -21,6 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from .datafile import DATA_DIR, DataFileError, FieldChecker, parse_json, read_text
+from .geometry_check import geometry_problem
+from .limits import MAX_PATH_POINTS
 
 __all__ = [
     "DATA_DIR",
@@ -259,6 +261,8 @@ def _parse(data, fname: str, path: str = "") -> Model:
         path_raw = c.get(mr, "path", w, list)
         if len(path_raw) < 2:
             c.fail(f"{w}.path", f"needs at least 2 points, got {len(path_raw)}")
+        if len(path_raw) > MAX_PATH_POINTS:
+            c.fail(f"{w}.path", f"{len(path_raw)} points; at most {MAX_PATH_POINTS} per muscle (the work limit)")
         for j, pr in enumerate(path_raw):
             pw = f"{w}.path[{j}]"
             body = on_body(c.get(pr, "body", pw, str), f"{pw}.body")
@@ -270,6 +274,9 @@ def _parse(data, fname: str, path: str = "") -> Model:
         for j in range(len(points) - 1):
             if np.allclose(points[j].location_m, points[j + 1].location_m) and points[j].body == points[j + 1].body:
                 c.fail(f"{w}.path[{j + 1}]", "repeats the previous point (zero-length segment)")
+        bad = geometry_problem(hip_pelvis, bodies, [p.location_m for p in points])
+        if bad is not None:  # usable at every pose of the joint range, or refused here
+            c.fail(f"{w}.path[{bad[0]}]", bad[1])
         arch = c.optional(mr, "architecture", w, dict, None)
         muscle = Muscle(
             id=mid,
@@ -335,6 +342,9 @@ def load_bundled_models(data_dir: Path | None = None) -> tuple[dict[str, Model],
     whoever shows the result, never hidden, and never takes the others down.
     """
     usable, broken = {}, {}
+    if not (Path(data_dir or DATA_DIR) / f"model_{DEFAULT_MODEL_ID}.json").exists():
+        # the default model, and the donor of the outline other models borrow: missing is news
+        broken[DEFAULT_MODEL_ID] = f"model_{DEFAULT_MODEL_ID}.json: file is missing from the data folder"
     for mid in available_model_ids(data_dir):
         try:
             usable[mid] = load_model(mid, data_dir)

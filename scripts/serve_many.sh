@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Serve the explorer to a whole class: N `streamlit run app.py` processes behind one nginx.
 #
-#   scripts/serve_many.sh N [PORT]        start; stays in the foreground, Ctrl-C (or TERM) stops all
-#   scripts/serve_many.sh -d N [PORT]     start, print the address and return (detached)
+#   scripts/serve_many.sh N [PORT]        start; stays in the foreground, restarts a backend that dies,
+#                                         Ctrl-C (or TERM) stops all
+#   scripts/serve_many.sh -d N [PORT]     start, print the address and return (detached: nothing
+#                                         restarts a backend that dies)
 #   scripts/serve_many.sh stop [PORT]     stop what a run on PORT started
 #
 # nginx listens on PORT (default 8500); the Streamlit processes on the next N ports, 127.0.0.1 only.
@@ -12,6 +14,7 @@
 #   NGINX             the nginx binary (default: nginx on PATH, else /usr/sbin/nginx)
 #   HIPMODEL_BIND     address nginx listens on (default 0.0.0.0, so students can reach it)
 #   HIPMODEL_RUN_DIR  config, pids and logs (default ${TMPDIR:-/tmp}/hipmodel-serve-PORT)
+#   HIPMODEL_RESTART_AFTER  seconds to wait before restarting a dead backend (default 3)
 # Streamlit options reach every process from .streamlit/config.toml or as STREAMLIT_* variables,
 # e.g. STREAMLIT_RUNNER_POST_SCRIPT_GC=false (no full garbage collection after every rerun: about
 # half the CPU per rerun here; see benchmarks/bench_load.py).
@@ -130,12 +133,16 @@ launch() {  # launch NAME CMD...: in the background, pid recorded
   echo "$! $name" >>"$RUN_DIR/pids"
 }
 
+launch_backend() {  # launch_backend PORT
+  launch "backend-$1" "$PYTHON" -m streamlit run "$ROOT/app.py" \
+    --server.port "$1" --server.address 127.0.0.1 --server.headless true \
+    --server.fileWatcherType none --server.runOnSave false --browser.gatherUsageStats false
+}
+
 upstreams=""
 for i in $(seq 1 "$N"); do
   p=$((PORT + i))
-  launch "backend-$p" "$PYTHON" -m streamlit run "$ROOT/app.py" \
-    --server.port "$p" --server.address 127.0.0.1 --server.headless true \
-    --server.fileWatcherType none --server.runOnSave false --browser.gatherUsageStats false
+  launch_backend "$p"
   upstreams+="        server 127.0.0.1:$p max_fails=3 fail_timeout=10s;"$'\n'
 done
 
@@ -144,7 +151,9 @@ done
 import sys
 template, out, run_dir, listen, upstreams = sys.argv[1:]
 text = open(template).read()
-for key, value in (("@RUN_DIR@", run_dir), ("@LISTEN@", listen), ("@UPSTREAM_SERVERS@", upstreams.rstrip("\n"))):
+root = __import__("os").path.dirname(__import__("os").path.dirname(__import__("os").path.abspath(template)))
+for key, value in (("@RUN_DIR@", run_dir), ("@LISTEN@", listen), ("@UPSTREAM_SERVERS@", upstreams.rstrip("\n")),
+                   ("@ROOT@", root)):
     text = text.replace(key, value)
 open(out, "w").write(text)
 PY
@@ -174,18 +183,35 @@ if [ "$DETACH" = 1 ]; then
   exit 0
 fi
 
-# foreground: watch nginx; a dead backend is logged (nginx sends its students to the others)
+# foreground: watch nginx and the backends. A backend that exits is restarted on its port
+# (its students have moved to the others meanwhile; see scripts/nginx.conf.template), at most
+# once per RESTART_AFTER seconds each, so a backend that cannot start does not spin.
+RESTART_AFTER=${HIPMODEL_RESTART_AFTER:-3}
 nginx_pid=$(awk '$2 == "nginx" {print $1}' "$RUN_DIR/pids")
-declare -A reported=()
+declare -A died_at=()
 while true; do
-  sleep 2 &
+  sleep 1 &
   SLEEPER=$!
   wait "$SLEEPER" || true
   SLEEPER=""
   ours "$nginx_pid" || { log "nginx exited: $RUN_DIR/nginx-error.log"; exit 1; }
+  snapshot=$(cat "$RUN_DIR/pids")
   while read -r pid name; do
-    if [ "$name" != nginx ] && [ -z "${reported[$pid]:-}" ] && ! ours "$pid"; then
-      log "$name (pid $pid) exited: $RUN_DIR/$name.log"; reported[$pid]=1
+    if [ "$name" = nginx ] || ours "$pid"; then continue; fi
+    now=$(date +%s)
+    if [ -z "${died_at[$name]:-}" ]; then
+      died_at[$name]=$now
+      log "$name (pid $pid) exited: $RUN_DIR/$name.log; restarting it"
+      wait "$pid" 2>/dev/null || true
     fi
-  done <"$RUN_DIR/pids"
+    if [ $((now - died_at[$name])) -ge "$RESTART_AFTER" ] || [ "$RESTART_AFTER" = 0 ]; then
+      p=${name#backend-}
+      mv "$RUN_DIR/$name.log" "$RUN_DIR/$name.log.$now" 2>/dev/null || true
+      grep -v "^$pid $name\$" "$RUN_DIR/pids" >"$RUN_DIR/pids.new" || true
+      mv "$RUN_DIR/pids.new" "$RUN_DIR/pids"
+      launch_backend "$p"
+      unset "died_at[$name]"
+      log "$name restarted (pid $(awk -v n="$name" '$2 == n {print $1}' "$RUN_DIR/pids"))"
+    fi
+  done <<<"$snapshot"
 done

@@ -64,7 +64,8 @@ def test_slider_moves_the_readout_in_a_real_browser(server, browser):
     for _ in range(4):  # 2 deg back in 0.5 deg steps
         thumb.press("ArrowLeft")
     page.wait_for_function(f"document.body.innerText.includes('{expected(118)}')", timeout=30_000)
-    assert "flexion=118" in page.url
+    # the link is written at the end of the run, after the readout: wait for it, do not race it
+    page.wait_for_function("location.search.includes('flexion=118')", timeout=30_000)
     page.wait_for_timeout(500)
     page.screenshot(path=str(ARTIFACTS / "explorer_118deg.png"), full_page=True)
     assert "Traceback" not in page.content()
@@ -78,4 +79,31 @@ def test_garbage_url_shows_a_notice_not_a_traceback(server, browser):
     text = page.locator("body").inner_text()
     assert "Link corrected" in text and "Traceback" not in text
     assert page.locator("script", has_text="alert(1)").count() == 0
+    page.close()
+
+
+XSS_QUERY = ("?flexion=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&rotation=%3Csvg%20onload%3Dalert(2)%3E"
+             "&model=javascript:alert(3)&muscles=%3Ca%20href%3D%22javascript:alert(4)%22%3Ex%3C/a%3E,piriformis"
+             "&nerve=%22%3E%3Cscript%3Ealert(5)%3C/script%3E&tab=explorer%3Ciframe%20src%3Djavascript:alert(6)%3E")
+NO_HANDLERS_JS = """() => [...document.querySelectorAll('*')].flatMap(e => [...e.attributes]
+    .filter(a => /^on/i.test(a.name) || /^\\s*javascript:/i.test(a.value))
+    .map(a => e.tagName + ' ' + a.name + '=' + a.value.slice(0, 60)))"""
+
+
+def test_hostile_link_runs_no_script_dialog_handler_or_javascript_link(server, browser):
+    """Not only <script>: a dialog listener catches any alert that runs, and no element may carry an
+    on* handler or a javascript: URL (img onerror, svg onload, a href, iframe src)."""
+    page = browser.new_page()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(server + "/" + XSS_QUERY)
+    page.wait_for_selector("[data-testid=stMetricValue]", timeout=60_000)
+    page.wait_for_function("document.body.innerText.includes('Link corrected')", timeout=30_000)
+    page.wait_for_timeout(1500)  # time for an injected handler to fire
+    assert dialogs == [], dialogs
+    assert page.evaluate(NO_HANDLERS_JS) == []
+    assert page.locator("script", has_text="alert").count() == 0
+    assert page.locator("iframe[src^='javascript']").count() == 0
+    text = page.locator("body").inner_text()
+    assert "Traceback" not in text and metric_value(page, "rotation moment arm") == expected(0)
     page.close()

@@ -115,13 +115,25 @@ def nerve_pngs(letter: str, stamp: tuple) -> dict:
     }
 
 
+def named_poses() -> tuple[tuple, str]:
+    """The named poses, or ``((), message naming the file and field)`` if poses.json cannot be read.
+
+    Only the numbered dots on the length map need them: the rest of the stretches tab does not."""
+    from .. import stretch
+
+    try:
+        return stretch.load_poses(), ""
+    except Exception as e:  # noqa: BLE001 - a broken poses file costs the dots, not the tab
+        return (), str(e)
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
-def length_map_png(model_id: str, muscle_id: str, adduction: float, pose: tuple) -> bytes:
-    from .. import stretch, plots
+def length_map_png(model_id: str, muscle_id: str, adduction: float, pose: tuple, poses_error: str = "") -> bytes:
+    """``poses_error`` (from :func:`named_poses`) is a cache key: a mended file redraws the dots."""
+    from .. import plots
 
     model = hm.load_model(model_id)
-    fig = plots.length_map_figure_for(model, model.muscle(muscle_id), adduction, stretch.load_poses(),
-                                                current=pose)
+    fig = plots.length_map_figure_for(model, model.muscle(muscle_id), adduction, named_poses()[0], current=pose)
     return plots.figure_bytes(fig, dpi=100)
 
 

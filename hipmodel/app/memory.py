@@ -80,13 +80,56 @@ def keep_sidebar_values() -> None:
             st.session_state[key] = memory[key]
 
 
+def _widget_keys_sent_by_browser() -> set[str]:
+    """Keys of the widgets whose values the browser sent with this run.
+
+    A fresh page sends none with its session's first run. A browser whose server died and
+    whose websocket was moved to another server (scripts/serve_many.sh) gets a new session
+    there, and its first run carries the values the page still shows, including a slider
+    the user just moved: those must win over the (older) link. Streamlit has no public
+    call for this; if its internals change this returns an empty set (the link wins).
+    """
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+        from streamlit.runtime.state.common import user_key_from_element_id
+
+        ctx = get_script_run_ctx()
+        ids = ctx.session_state._state._new_widget_state.keys()  # noqa: SLF001
+        return {k for k in (user_key_from_element_id(i) for i in ids) if k}
+    except Exception:  # noqa: BLE001 - best effort only
+        return set()
+
+
+RECONNECT_NOTICE_S = 20.0
+
+
+def reconnect_notice() -> str:
+    """The one-line notice after a move to another server ('' when there is none to show)."""
+    import time
+
+    t = st.session_state.get("_reconnected_at")
+    if t is None or time.time() - t > RECONNECT_NOTICE_S:
+        return ""
+    return ("Reconnected: the server that held this page stopped, so it continues on another one "
+            "with the same settings.")
+
+
 def initialise_from_url() -> None:
     if st.session_state.get("_initialised"):
         return
+    import time
+
+    sent = _widget_keys_sent_by_browser() & set(SIDEBAR_KEYS)
+    if sent:
+        st.session_state["_reconnected_at"] = time.time()
     state, notices = state_from_query(st.query_params.to_dict())
-    set_pose(state.flexion, state.adduction, state.rotation)
-    st.session_state["model"] = state.model
-    st.session_state["muscles"] = list(state.muscles)
+    for key, value in zip(POSE_KEYS, (state.flexion, state.adduction, state.rotation)):
+        if key not in sent:  # the browser's value (perhaps a slider just moved) over the link's
+            st.session_state[key] = value
+    if "model" not in sent:
+        st.session_state["model"] = state.model
+    if "muscles" not in sent:
+        st.session_state["muscles"] = list(state.muscles)
     st.session_state["nerve"] = state.nerve
     if "tab" in st.query_params or state.tab != "explorer" or "tab" not in st.session_state:
         st.session_state["tab"] = tab_label(state.tab)

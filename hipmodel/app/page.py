@@ -7,7 +7,8 @@ from dataclasses import replace
 import streamlit as st
 import hipmodel as hm
 from .state import loadable_models, query_from_state
-from .memory import TAB_LABELS, collect_garbage_now_and_then, guarded, initialise_from_url, keep_sidebar_values
+from .memory import (TAB_LABELS, collect_garbage_now_and_then, guarded, initialise_from_url, keep_sidebar_values,
+                     reconnect_notice)
 from .explorer import context_tab, explorer_tab, sidebar
 from .nerve_tab import nerve_tab
 from .stretches import stretch_tab
@@ -30,6 +31,8 @@ def main() -> None:
                "negative rotation moment arm = external rotator.")
     for notice in st.session_state.get("notices", []):
         st.warning(f"Link corrected: {notice}")
+    if reconnect_notice():
+        st.info(reconnect_notice(), icon="\U0001F504")
 
     # only the open tab runs (the others would cost a second or more per slider move)
     tabs = st.tabs(list(TABS), key="tab", on_change="rerun")

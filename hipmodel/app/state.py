@@ -23,7 +23,7 @@ RANGES = {"flexion": (-20.0, 120.0), "adduction": (-30.0, 30.0), "rotation": (-4
 # the figure-4 explainer's final pose (stretches tab): its sliders' ranges; absent = the 'figure4' pose of poses.json
 F4_RANGES = {"f4_flexion": (0.0, 120.0), "f4_adduction": RANGES["adduction"], "f4_rotation": RANGES["rotation"]}
 STEP_DEG = 0.5
-MAX_MUSCLES = 12
+from ..limits import MAX_MUSCLES  # noqa: E402 - the one budget (hipmodel/limits.py)
 NERVE_TYPES = ("A", "B", "C", "D", "E", "F")
 # the app's tabs, as they appear in a link (?tab=...), in order
 TABS = ("explorer", "context", "nerve", "stretches", "questions")

@@ -7,7 +7,7 @@ import streamlit as st
 import hipmodel as hm
 from ..words import rotation_words
 from .state import RANGES, ExplorerState
-from .cache import figure4_data, length_map_png
+from .cache import figure4_data, length_map_png, named_poses
 from .memory import kept_widget, set_pose
 
 
@@ -27,7 +27,11 @@ def stretch_tab(state: ExplorerState, model: hm.Model) -> None:
         "That is why the figure-4 stretch bends the hip well past the switch before it turns the thigh out.")
     left, right = st.columns([3, 2])
     with left:
-        st.image(length_map_png(model.id, mu.id, state.adduction, pose), width="stretch",
+        poses_error = named_poses()[1]
+        if poses_error:
+            st.warning(f"The named poses are not marked on this map: the poses file could not be read "
+                       f"({poses_error}).")
+        st.image(length_map_png(model.id, mu.id, state.adduction, pose, poses_error), width="stretch",
                  caption=f"At {state.adduction:g}\u00b0 adduction (the adduction slider); the ringed point is the current pose")
     with right:
         sign = int(stretch.lengthening_rotation(model, mu, *pose))
@@ -72,7 +76,11 @@ def figure4_section(model: hm.Model, mu) -> None:
     from .. import stretch
 
     st.subheader("Why the figure-4 stretch works, step by step")
-    f0, a0, r0 = stretch.figure4_final_pose()  # the 'figure4' pose of the pose file, as the explorer's preset
+    try:
+        f0, a0, r0 = stretch.figure4_final_pose()  # the 'figure4' pose of the pose file, as the explorer's preset
+    except stretch.PoseFileError as e:
+        st.warning(f"The figure-4 explainer needs the figure-4 pose of poses.json, which could not be read: {e}")
+        return
     st.markdown("The figure-4 as usually done: lying on your back, the ankle crossed over the other thigh and the "
                 "crossed knee allowed to fall out to the side (hip flexion, ABduction and external rotation, as in the "
                 "FABER test), then the other thigh drawn in to add flexion. Set adduction above zero to see the "

@@ -1,15 +1,23 @@
-"""What every command shares: the one-line usage error, angle parsing, and the model, muscle and pose options.
+"""What every command shares: the one-line usage error, angle and step parsing, the model, muscle
+and pose options, and :func:`write_files`, the one way a command writes a file.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
+import os
+import stat
+import tempfile
+from pathlib import Path
+
 import numpy as np
 from ..kinematics import PoseError, check_angle
+from ..limits import MAX_ROWS, check_work, unique_muscles
 from ..model import DEFAULT_MODEL_ID, load_model, load_model_file
 
-
-MAX_ROWS = 100_000
+__all__ = ["MAX_ROWS", "UsageError", "Parser", "angle_arg", "step_arg", "add_model_args", "model_from_args",
+           "muscles_from_args", "flexion_grid", "check_work", "out_path", "write_files"]
 
 
 class UsageError(Exception):
@@ -31,6 +39,17 @@ def angle_arg(name):
     return parse
 
 
+def step_arg(text: str) -> float:
+    """A flexion step: a finite positive number of degrees (argparse type)."""
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid float value: {str(text)[:40]!r}") from None
+    if not math.isfinite(v) or v <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of degrees, finite, got {str(text)[:40]!r}")
+    return v
+
+
 def add_model_args(p: argparse.ArgumentParser, pose: bool = True) -> None:
     """The model, muscle and fixed-pose options shared by several commands."""
     g = p.add_mutually_exclusive_group()
@@ -42,21 +61,120 @@ def add_model_args(p: argparse.ArgumentParser, pose: bool = True) -> None:
 
 
 def model_from_args(args):
+    for opt, value in (("--model-file", getattr(args, "model_file", None)), ("--model", getattr(args, "model", None))):
+        if value is not None and not str(value).strip():
+            raise UsageError(f"{opt}: must not be empty")
     if getattr(args, "model_file", None):
         return load_model_file(args.model_file)
     return load_model(args.model or DEFAULT_MODEL_ID)
 
 
 def muscles_from_args(model, names):
-    return [model.muscle(n) for n in (names or ["piriformis"])]
+    """The muscles named (each once, in the order first named; default the piriformis)."""
+    return unique_muscles(model.muscle(n) for n in (names or ["piriformis"]))
 
 
 def flexion_grid(start, stop, step):
-    if not step > 0:
-        raise UsageError(f"--step: must be a positive number of degrees, got {step:g}")
+    if not (math.isfinite(step) and step > 0):
+        raise UsageError(f"--step: must be a finite positive number of degrees, got {step:g}")
     if stop < start:
         raise UsageError(f"--stop: must be >= --start ({start:g}), got {stop:g}")
-    n = int(np.floor((stop - start) / step + 1e-9)) + 1
-    if n > MAX_ROWS:
-        raise UsageError(f"--step: {n} rows requested; at most {MAX_ROWS} (raise --step)")
+    span = stop - start
+    if span / step >= MAX_ROWS:  # inf for a subnormal step: no integer conversion of it
+        raise UsageError(f"--step: {step:.3g} deg over {start:g}..{stop:g} deg gives more rows than the limit, "
+                         f"at most {MAX_ROWS} (use --step {span / (MAX_ROWS - 1):.3g} or more)")
+    n = int(np.floor(span / step + 1e-9)) + 1
     return start + step * np.arange(n)
+
+
+# ---------------------------------------------------------------------------------
+# Writing files: one helper for every command that writes one
+# ---------------------------------------------------------------------------------
+
+
+def _shown(path) -> str:
+    """A path for a one-line message: quoted (escapes control characters), long ones shortened."""
+    text = repr(str(path))
+    return text if len(text) <= 120 else text[:80] + "..." + text[-30:]
+
+
+def out_path(path, what: str) -> Path:
+    """Check an output file before any work is done: a non-empty name, in a directory that
+    exists, not a directory, device or pipe, not through a symlink loop, a name the file
+    system accepts. Returns the path to write (a symlink to a regular file is followed)."""
+    if path is None or not str(path).strip():
+        raise UsageError(f"{what}: the file name must not be empty")
+    p = Path(path)
+    if "\x00" in str(path):
+        raise UsageError(f"{what}: {_shown(path)}: a file name cannot contain a NUL character")
+    try:
+        st = os.stat(p)  # follows symlinks: a loop gives ELOOP, a long name ENAMETOOLONG
+    except FileNotFoundError:
+        st = None
+    except OSError as e:
+        raise UsageError(f"{what}: cannot write {_shown(path)} ({e.strerror or e})") from None
+    if st is not None:
+        if stat.S_ISDIR(st.st_mode):
+            raise UsageError(f"{what}: {_shown(path)} is a directory; give a file name")
+        if not stat.S_ISREG(st.st_mode):
+            raise UsageError(f"{what}: {_shown(path)} is not a regular file (devices and pipes are refused)")
+        p = Path(os.path.realpath(p))
+    parent = p.parent
+    if not parent.is_dir():
+        raise UsageError(f"{what}: cannot write {_shown(path)} (directory {_shown(parent)} does not exist)")
+    try:
+        max_name = os.pathconf(parent, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        max_name = 255
+    if len(p.name.encode("utf-8", "surrogateescape")) > max_name:
+        raise UsageError(f"{what}: cannot write {_shown(path)} (file name longer than {max_name} bytes)")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise UsageError(f"{what}: cannot write {_shown(path)} (no write permission in {_shown(parent)})")
+    return p
+
+
+def write_files(files: dict, what: str) -> list[Path]:
+    """Write ``{path: bytes or str}`` all or nothing.
+
+    Each file is written to a temporary file in its own directory, flushed to disk, and
+    only when every one is complete are they renamed over their targets (``os.replace``,
+    atomic per file). On any error every temporary file is removed, no target is touched,
+    and :class:`UsageError` names the path (one line, exit 2). Text is UTF-8.
+    """
+    targets = [(out_path(p, what), data) for p, data in files.items()]
+    staged: list[tuple[str, Path, str]] = []
+    try:
+        for (target, data), shown in zip(targets, files):
+            try:
+                fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:40]}.", suffix=".part")
+            except OSError as e:
+                raise UsageError(f"{what}: cannot write {_shown(shown)} ({e.strerror or e})") from None
+            staged.append((tmp, target, shown))
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(data.encode("utf-8") if isinstance(data, str) else data)
+                    f.flush()
+                    os.fsync(f.fileno())
+                os.chmod(tmp, 0o666 & ~_umask())
+            except OSError as e:
+                raise UsageError(f"{what}: cannot write {_shown(shown)} ({e.strerror or e})") from None
+        for tmp, target, shown in staged:
+            try:
+                os.replace(tmp, target)
+            except OSError as e:
+                raise UsageError(f"{what}: cannot write {_shown(shown)} ({e.strerror or e})") from None
+    finally:
+        for tmp, _, _ in staged:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+            except OSError:
+                pass
+    return [t for t, _ in targets]
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

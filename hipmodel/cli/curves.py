@@ -4,17 +4,30 @@
 from __future__ import annotations
 
 import csv
+import io
 from ..mechanics import curves
 from ..words import action_in_words
 from ..model import available_model_ids, load_bundled_models
 from ..switch import sign_change_angles
-from .args import add_model_args, angle_arg, flexion_grid, model_from_args, muscles_from_args
+from .args import add_model_args, angle_arg, check_work, out_path, write_files, flexion_grid, model_from_args, muscles_from_args, step_arg
 
 
 def cmd_curve(args, out):
+    if args.out is not None:  # written whole or not at all, through a temporary file
+        out_path(args.out, "hipmodel curve: error: --out")
+        buf = io.StringIO()
+        _curve(args, buf)
+        write_files({args.out: buf.getvalue()}, "hipmodel curve: error: --out")
+        print(f"wrote {args.out}", file=out)
+        return 0
+    return _curve(args, out)
+
+
+def _curve(args, out):
     model = model_from_args(args)
     muscles = muscles_from_args(model, args.muscle)
     flex = flexion_grid(args.start, args.stop, args.step)
+    check_work(flex.size, muscles, "curve")  # rows x muscles x path points, before any is computed
     cols = ["flexion_deg", "rotation_moment_arm_mm", "adduction_moment_arm_mm", "flexion_moment_arm_mm", "length_mm"]
     many = len(muscles) > 1
     header = (["muscle"] if many else []) + cols
@@ -54,7 +67,7 @@ def cmd_switch(args, out):
 
 def cmd_models(args, out):
     usable, broken = load_bundled_models()
-    for mid in available_model_ids():
+    for mid in sorted(set(available_model_ids()) | set(broken)):
         if mid in broken:
             print(f"{mid}: BROKEN: {broken[mid]}", file=out)
             continue
@@ -85,8 +98,9 @@ def register(sub) -> None:
     c.add_argument("--muscle", action="append", help="muscle id, name or source name (repeatable; default piriformis)")
     c.add_argument("--start", type=angle_arg("start"), default=0.0, help="first flexion angle, deg (default 0)")
     c.add_argument("--stop", type=angle_arg("stop"), default=120.0, help="last flexion angle, deg (default 120)")
-    c.add_argument("--step", type=float, default=1.0, help="flexion step, deg (default 1)")
+    c.add_argument("--step", type=step_arg, default=1.0, help="flexion step, deg (default 1)")
     c.add_argument("--csv", action="store_true", help="CSV output")
+    c.add_argument("--out", metavar="FILE", help="write the table (or CSV) to FILE instead of the screen")
     c.set_defaults(func=cmd_curve)
 
     s = sub.add_parser("switch", help="flexion angles where the rotation moment arm changes sign")

@@ -8,6 +8,7 @@ reaches the user.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from ..kinematics import PoseError
@@ -30,7 +31,9 @@ def main(argv=None, out=None) -> int:
     out = out or sys.stdout
     try:
         args = build_parser().parse_args(argv)
-        return int(args.func(args, out) or 0)
+        rc = int(args.func(args, out) or 0)
+        out.flush()  # a full disk or closed pipe on stdout shows here, not at interpreter exit
+        return rc
     except UsageError as e:
         msg = str(e)  # argparse's own messages carry the program name; ours get it here
         print(msg if msg.startswith("hipmodel") else f"hipmodel: error: {msg}", file=sys.stderr)
@@ -42,4 +45,21 @@ def main(argv=None, out=None) -> int:
         print(f"hipmodel: error: {e.args[0] if e.args else e}", file=sys.stderr)
         return 2
     except BrokenPipeError:
+        _silence(out)
         return 0
+    except OSError as e:  # stdout on a full disk (e.g. > /dev/full), or a device error
+        if getattr(e, "filename", None):
+            print(f"hipmodel: error: {e.filename}: {e.strerror or e}", file=sys.stderr)
+        else:
+            print(f"hipmodel: error: cannot write the output ({e.strerror or e})", file=sys.stderr)
+            _silence(out)
+        return 2
+
+
+def _silence(out) -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail a second time."""
+    if out is sys.stdout:
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass

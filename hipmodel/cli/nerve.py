@@ -19,7 +19,7 @@ import textwrap
 from pathlib import Path
 
 from .. import nerve
-from .args import UsageError
+from .args import UsageError, out_path, write_files
 
 FIGURE_FORMATS = (".png", ".svg")
 
@@ -59,21 +59,23 @@ def register(subparsers) -> None:
     p.set_defaults(func=cmd_nerve)
 
 
-def _check_out(path: str | None, what: str) -> Path:
-    if not path:
+def _check_out(path: str | None, what: str) -> str:
+    if path is None:
         raise UsageError(f"hipmodel nerve: error: {what} needs --out FILE.png or FILE.svg")
     p = Path(path)
-    if p.suffix.lower() not in FIGURE_FORMATS:
+    if str(path).strip() and p.suffix.lower() not in FIGURE_FORMATS:
         raise UsageError(f"hipmodel nerve: error: --out: unsupported file type {p.suffix or '(none)'!r} "
                          f"in {path!r} (use {' or '.join(FIGURE_FORMATS)})")
-    parent = p.parent if str(p.parent) else Path(".")
-    if not parent.is_dir():
-        raise UsageError(f"hipmodel nerve: error: --out: directory {str(parent)!r} does not exist")
-    return p
+    out_path(path, "hipmodel nerve: error: --out")  # before the figure is drawn
+    return path
 
 
-def _save(fig, path: Path, dpi: int, out) -> int:
-    fig.savefig(path, format=path.suffix.lower()[1:], dpi=dpi)
+def _save(fig, path: str, dpi: int, out) -> int:
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format=Path(path).suffix.lower()[1:], dpi=dpi)
+    write_files({path: buf.getvalue()}, "hipmodel nerve: error: --out")
     print(f"wrote {path}", file=out)
     return 0
 
@@ -105,7 +107,7 @@ def _table(v: nerve.NerveVariants, out) -> None:
 
 
 def cmd_nerve(args, out) -> int:
-    if args.out and (args.table or args.share):
+    if args.out is not None and (args.table or args.share):
         raise UsageError("hipmodel nerve: error: --out goes with --type, --all or --prevalence, not --table/--share")
     v = nerve.load_nerve_variants()
     if args.table:
@@ -127,7 +129,7 @@ def cmd_nerve(args, out) -> int:
         path = _check_out(args.out, "--prevalence")
         return _save(plots.prevalence_figure_from_data(v), path, args.dpi, out)
     t = v.type(args.type)
-    if args.out:
+    if args.out is not None:
         path = _check_out(args.out, "--type")
         return _save(plots.variant_figure_from_data(t.letter, v), path, args.dpi, out)
     print(f"Type {t.letter}: {t.short}", file=out)

@@ -23,10 +23,13 @@ from pathlib import Path
 
 from .. import questions as Q
 from .. import stretch as S
-from .args import UsageError, angle_arg, add_model_args, model_from_args
+from .args import UsageError, angle_arg, add_model_args, check_work, model_from_args, out_path, write_files
 from ..words import action_in_words, pose_text, rotation_words
 
 WIDTH = 100
+# poses that stretch --longest evaluates at most: a 21^3 grid, then up to 30 rounds of
+# 4 candidates x 125 neighbours (see hipmodel.stretch.longest_length)
+LONGEST_POSES = 21 ** 3 + 30 * 4 * 125
 
 
 def register(subparsers) -> None:
@@ -89,7 +92,7 @@ def cmd_answer(args, out) -> int:
                          "stretch work\" (or --id ID, --list)")
     if words and args.question_id:
         raise UsageError("hipmodel answer: error: give a question or --id, not both")
-    out_dir = _out_dir(args.out) if args.out else None
+    out_dir = _out_dir(args.out) if args.out is not None else None
     model = model_from_args(args)
     if args.question_id:
         ans = Q.answer(args.question_id, model)  # KeyError with the valid ids: exit 2
@@ -113,21 +116,49 @@ def cmd_answer(args, out) -> int:
     for src in dict.fromkeys(ans.sources):
         print(textwrap.fill(src, WIDTH, initial_indent="  - ", subsequent_indent="    "), file=out)
     if out_dir:
-        from ..plots import export_answer  # matplotlib only when a figure is written
-
-        md, png = export_answer(ans, out_dir, model)
+        md, png = _export(ans, out_dir, model)
         print(f"\nwrote {md}" + (f" and {png}" if png else ""), file=out)
     return 0
 
 
+_ANSWER_OUT = "hipmodel answer: error: --out"
+
+
 def _out_dir(path: str) -> Path:
+    if not str(path).strip():
+        raise UsageError(f"{_ANSWER_OUT}: the directory name must not be empty")
     p = Path(path)
     if p.exists() and not p.is_dir():
-        raise UsageError(f"hipmodel answer: error: --out: {path!r} is a file, not a directory")
+        raise UsageError(f"{_ANSWER_OUT}: {path!r} is a file, not a directory")
     parent = p.parent if str(p.parent) else Path(".")
     if not p.exists() and not parent.is_dir():
-        raise UsageError(f"hipmodel answer: error: --out: directory {str(parent)!r} does not exist")
+        raise UsageError(f"{_ANSWER_OUT}: directory {str(parent)!r} does not exist")
+    if p.is_dir():
+        out_path(p / "answer.md", _ANSWER_OUT)  # writable, before the answer is computed
     return p
+
+
+def _export(ans, out_dir: Path, model):
+    """``<id>.md`` and its figure ``<id>.png`` in ``out_dir`` (made if missing), both or neither."""
+    from ..plots import answer_figure, answer_figure_caption, figure_bytes  # matplotlib only here
+
+    fig = answer_figure(ans, model)
+    png = out_dir / f"{ans.question_id}.png" if fig is not None else None
+    md = out_dir / f"{ans.question_id}.md"
+    text = Q.answer_markdown(ans, png.name if png else None, answer_figure_caption(ans) if png else None)
+    made = not out_dir.exists()
+    try:
+        out_dir.mkdir(exist_ok=True)
+    except OSError as e:
+        raise UsageError(f"{_ANSWER_OUT}: cannot make directory {str(out_dir)!r} ({e.strerror or e})") from None
+    files = {md: text} | ({png: figure_bytes(fig, "png", 150)} if png else {})
+    try:
+        write_files(files, _ANSWER_OUT)
+    except UsageError:
+        if made:
+            out_dir.rmdir()  # leave nothing behind, not even the empty directory
+        raise
+    return md, png
 
 
 # ---------------------------------------------------------------------------------
@@ -169,6 +200,7 @@ def cmd_stretch(args, out) -> int:
                   f"[{p.flag}]", file=out)
         return 0
     if args.longest:
+        check_work(LONGEST_POSES, [mu], "stretch --longest")
         best = S.longest_length(model, mu, args.flexion_range, args.adduction_range, args.rotation_range)
         box = ", ".join(f"{n} {lo:g}..{hi:g}" for n, (lo, hi) in zip(("flexion", "adduction", "rotation"), best.box))
         print(f"longest {mu.name.lower()} ({model.id}) within {box} deg:", file=out)

@@ -135,11 +135,17 @@ def _bundled_models() -> list[Model]:
 
 
 def _switch_literature() -> list[dict]:
-    """Literature statements of the switch angle as dicts, or [] if the file is broken."""
+    """Literature statements of the switch angle as dicts.
+
+    If the file cannot be read, one entry of kind ``"unreadable"`` whose ``source`` says so,
+    naming the file and the field: an answer that cites the literature then lists that line
+    among its sources instead of silently dropping them (no rule-of-thumb numbers are made up).
+    """
     try:
         return [e.as_dict() for e in load_switch_literature()]
-    except LiteratureDataError:
-        return []
+    except LiteratureDataError as e:
+        return [{"kind": "unreadable", "low": None, "high": None,
+                 "source": f"The published switch angles could not be read, so they are left out: {e}"}]
 
 
 def nerve_variant_summary() -> dict | None:
