@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .kinematics import joint_axes, rotation_matrix
-from .mechanics import moment_arms_m, path_points_m
+from .mechanics import crossing_m, moment_arms_m, path_points_m
 from .model import DEFAULT_MODEL_ID, Model, load_model
 
 __all__ = ["MusclePath", "AnatomyScene", "anatomy_scene", "common_perpendicular"]
@@ -157,7 +157,10 @@ def anatomy_scene(model: Model, muscle_ids, flexion: float, adduction: float = 0
         ma = moment_arms_m(model, mu, flexion, adduction, rotation) * 1000.0
         rel = (pts - hip) * 1000.0
         perp = None
-        fem = mu.on_femur
+        fem = mu.on_femur if mu.path is None else ()
+        if mu.path is not None:  # a wrapped path: its first piece between the bodies
+            b, a = ((e - hip) * 1000.0 for e in crossing_m(model, mu, flexion, adduction, rotation))
+            perp = common_perpendicular(np.zeros(3), u, b, a - b)
         for j in range(len(fem) - 1):
             if fem[j] != fem[j + 1]:
                 b, a = (rel[j], rel[j + 1]) if fem[j] else (rel[j + 1], rel[j])

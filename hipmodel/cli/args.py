@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import numpy as np
 from ..kinematics import PoseError, check_angle
-from ..model import DEFAULT_MODEL_ID, load_model, load_model_file
+from ..model import DEFAULT_MODEL_ID, load_model
 
 
 MAX_ROWS = 100_000
@@ -35,7 +35,7 @@ def add_model_args(p: argparse.ArgumentParser, pose: bool = True) -> None:
     """The model, muscle and fixed-pose options shared by several commands."""
     g = p.add_mutually_exclusive_group()
     g.add_argument("--model", default=None, help=f"bundled model id (default {DEFAULT_MODEL_ID}); see 'models'")
-    g.add_argument("--model-file", default=None, metavar="PATH", help="a model JSON file of your own (docs/model_schema.md)")
+    g.add_argument("--model-file", default=None, metavar="PATH", help="a model file of your own: JSON (docs/model_schema.md) or an OpenSim .osim (docs/osim_import.md)")
     if pose:
         p.add_argument("--rotation", type=angle_arg("rotation"), default=0.0, help="hip rotation, deg (+ internal)")
         p.add_argument("--adduction", type=angle_arg("adduction"), default=0.0, help="hip adduction, deg (+ adduction)")
@@ -43,7 +43,9 @@ def add_model_args(p: argparse.ArgumentParser, pose: bool = True) -> None:
 
 def model_from_args(args):
     if getattr(args, "model_file", None):
-        return load_model_file(args.model_file)
+        from ..osim.as_model import load_any_model_file  # .osim by suffix or content, else JSON
+
+        return load_any_model_file(args.model_file)
     return load_model(args.model or DEFAULT_MODEL_ID)
 
 

@@ -12,10 +12,10 @@ import sys
 
 from ..kinematics import PoseError
 from ..model import ModelDataError
-from . import curves, nerve, stretch
+from . import convert, curves, nerve, stretch
 from .args import Parser, UsageError
 
-COMMAND_GROUPS = (curves, nerve, stretch)
+COMMAND_GROUPS = (curves, nerve, stretch, convert)
 
 
 def build_parser() -> argparse.ArgumentParser:

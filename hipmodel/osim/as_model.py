@@ -13,7 +13,8 @@ finder, stretch maths, lever, anatomy views) works on it without knowing where i
 
 Muscle ids are the OpenSim names (``peri_r``); a muscle whose OpenSim name is the source
 name of a bundled model's muscle takes that muscle's readable name and group, and its id and
-name are accepted as aliases (``--muscle piriformis`` finds ``peri_r``).
+name are accepted as aliases (``--muscle piriformis`` finds ``peri_r``), and so is the
+OpenSim name without its ``_r`` (``iliacus``).
 """
 
 from __future__ import annotations
@@ -110,9 +111,8 @@ def model_from_osim(imp: OsimImport) -> Model:
             index.setdefault(k, mu)
     for mu in muscles:  # aliases last: a name of this model always wins
         twin = known.get(mu.id.lower())
-        if twin:
-            for k in (twin.id.lower(), twin.name.lower()):
-                index.setdefault(k, mu)
+        for k in ((twin.id.lower(), twin.name.lower()) if twin else ()) + (re.sub(r"_r$", "", mu.id.lower()),):
+            index.setdefault(k, mu)
 
     wraps = {}
     for m in imp.muscles:
