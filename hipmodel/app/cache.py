@@ -9,6 +9,7 @@ import hipmodel as hm
 from .. import plots
 from ..context import switch_context
 from .state import RANGES
+from .upload import app_model  # a bundled model, or this session's upload (its id hashes its bytes)
 
 
 FLEXION_GRID = np.arange(-20.0, 120.0 + 0.25, 0.5)
@@ -21,7 +22,7 @@ PRESETS_FALLBACK = {"standing": ("Standing", 0.0, 0.0, 0.0, "neutral pose")}
 @st.cache_data(max_entries=64, show_spinner=False)
 def curve_data(model_id: str, muscle_ids: tuple[str, ...], adduction: float, rotation: float) -> dict:
     """Moment arms and lengths over the flexion grid, and switch angles, per muscle."""
-    model = hm.load_model(model_id)
+    model = app_model(model_id)
     out = {}
     for mid in muscle_ids:
         mu = model.muscle(mid)
@@ -39,7 +40,7 @@ def curve_data(model_id: str, muscle_ids: tuple[str, ...], adduction: float, rot
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def switch_map(model_id: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    model = hm.load_model(model_id)
+    model = app_model(model_id)
     add = np.arange(RANGES["adduction"][0], RANGES["adduction"][1] + 0.1, 2.5)
     rot = np.arange(RANGES["rotation"][0], RANGES["rotation"][1] + 0.1, 2.5)
     return add, rot, hm.switch_angle_map(model, model.muscle("piriformis"), add, rot)
@@ -51,7 +52,7 @@ def switch_context_png(model_id: str, adduction: float, rotation: float) -> tupl
     ctx = switch_context(adduction, rotation)
     add, rot, smap = switch_map(model_id)
     fig = plots.switch_context_figure(ctx.model_rows(), ctx.literature, add, rot, smap,
-                                        current=(adduction, rotation), model_name=hm.load_model(model_id).name)
+                                        current=(adduction, rotation), model_name=app_model(model_id).name)
     return plots.figure_bytes(fig, dpi=110), ctx.table(), ctx.broken
 
 
@@ -118,7 +119,7 @@ def nerve_pngs(letter: str, stamp: tuple) -> dict:
 def length_map_png(model_id: str, muscle_id: str, adduction: float, pose: tuple) -> bytes:
     from .. import stretch, plots
 
-    model = hm.load_model(model_id)
+    model = app_model(model_id)
     fig = plots.length_map_figure_for(model, model.muscle(muscle_id), adduction, stretch.load_poses(),
                                                 current=pose)
     return plots.figure_bytes(fig, dpi=100)
@@ -128,7 +129,7 @@ def length_map_png(model_id: str, muscle_id: str, adduction: float, pose: tuple)
 def figure4_data(model_id: str, muscle_id: str, final: tuple) -> tuple[bytes, list]:
     from .. import stretch, plots
 
-    model = hm.load_model(model_id)
+    model = app_model(model_id)
     steps = stretch.figure4_steps(model, model.muscle(muscle_id), *final)
     png = plots.figure_bytes(plots.figure4_steps_figure(steps, model, muscle_id), dpi=100)
     return png, [dict(number=s.number, title=s.title, sentence=s.sentence, angles=s.angles,
@@ -140,7 +141,7 @@ def answer_bundle(model_id: str, question_id: str | None, asked: str | None) -> 
     """An answer (by id, or for the user's own words), its figure as PNG and its Markdown."""
     from .. import questions, plots
 
-    model = hm.load_model(model_id)
+    model = app_model(model_id)
     ans = questions.ask(asked, model) if asked else questions.answer(question_id, model)
     fig = plots.answer_figure(ans, model)
     png = plots.figure_bytes(fig, dpi=110) if fig is not None else None
