@@ -50,7 +50,19 @@ def model_from_args(args):
 
 
 def muscles_from_args(model, names):
-    return [model.muscle(n) for n in (names or ["piriformis"])]
+    out = []
+    for n in names or ["piriformis"]:
+        try:
+            out.append(model.muscle(n))
+        except KeyError:  # a muscle an .osim import left out: say why
+            if model.origin is not None:
+                from ..osim.as_model import left_out_reason
+
+                why = left_out_reason(model, n)
+                if why:
+                    raise KeyError(f"{model.path}: muscle {why} (left out of the import)") from None
+            raise
+    return out
 
 
 def flexion_grid(start, stop, step):

@@ -30,7 +30,7 @@ from ..model import Landmark, Model, Muscle, PathPoint, load_bundled_models, loa
 from .reader import OsimImport, read_osim
 from .xmlread import MAX_BYTES, OsimError
 
-__all__ = ["WrapObject", "model_from_osim", "load_osim_model", "looks_like_osim", "load_any_model_file"]
+__all__ = ["WrapObject", "model_from_osim", "left_out_reason", "load_osim_model", "looks_like_osim", "load_any_model_file"]
 
 
 @dataclass(frozen=True)
@@ -147,6 +147,18 @@ def model_from_osim(imp: OsimImport) -> Model:
         wraps=wrap_objects,
         origin=imp,
     )
+
+
+def left_out_reason(model: Model, name: str) -> str:
+    """Why an imported model has no muscle ``name`` (its OpenSim name, a bundled twin's id or
+    name, or the OpenSim name without ``_r``), or '' if it was not left out."""
+    left = {n.lower(): r for n, r in getattr(model.origin, "left_out", ())}
+    key = str(name).strip().lower()
+    keys = [key, key + "_r"] + [src for src, mu in _bundled_matches().items() if key in (mu.id.lower(), mu.name.lower())]
+    for k in keys:
+        if k in left:
+            return f"{k if k == key else name + ' (' + k + ')'}: {left[k]}"
+    return ""
 
 
 def load_osim_model(source, name: str | None = None, cap: int = MAX_BYTES) -> Model:
