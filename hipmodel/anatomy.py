@@ -1,11 +1,19 @@
-"""A simplified 3-D scene of the pelvis, femur and muscles at one pose (numpy only).
+"""The hip at one pose, ready to draw: bones, muscles, the rotation axis and each muscle's lever.
 
-Everything is in the pelvis frame, in millimetres, relative to the hip centre, so the
-figures can project it onto any view. The bones are sketched from the model's own
-points: its landmarks, the muscles' attachment points, the hip and knee centres.
-Where a model carries too few points to outline the pelvis (Dostal 1981, TLEM 2.0),
-the Gait2392 sketch points are borrowed, placed at the model's hip centre, and the
-scene says so in ``notes``. No computation of moment arms or lengths uses the sketch.
+Numpy only. One pose is computed once here (its rotation, the path points, the levers)
+and handed to the figures. Everything is in the pelvis frame, in millimetres relative to
+the hip centre, so a figure can project it onto any view.
+
+Bones are the OpenSim meshes of the model (:mod:`hipmodel.bones`), or meshes borrowed
+from Gait2392 and placed by the hip centre (said in ``notes``). If no mesh can be read,
+the scene carries a sketch made from the model's own points instead, and says why: a
+broken mesh file never stops a picture.
+
+The lever of a muscle is its rotation moment arm drawn to length: from the foot of the
+common perpendicular on the femur's rotation axis, towards the line of pull, ``|moment
+arm|`` long (the shortest distance between the two lines times the sine of the angle
+between them; :mod:`hipmodel.lever`). The rest of the common perpendicular, up to the
+line of pull, is ``reach_mm``.
 """
 
 from __future__ import annotations
@@ -14,169 +22,144 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .kinematics import joint_axes, rotation_matrix
-from .mechanics import crossing_m, moment_arms_m, path_points_m
+from .bones import PosedBone, bones_or_none, posed_bones
+from .kinematics import check_angle, joint_axes, rotation_matrix
+from .lever import rotation_lever
+from .mechanics import moment_arms_m, path_points_m
 from .model import DEFAULT_MODEL_ID, Model, load_model
+from .words import ALMOST_NO_LEVER_MM
 
-__all__ = ["MusclePath", "AnatomyScene", "anatomy_scene", "common_perpendicular"]
+__all__ = ["MusclePath", "AnatomyScene", "anatomy_scene", "ALMOST_NO_LEVER_MM", "LANDMARK_NAMES"]
 
-# Drawing-only sizes (mm), typical adult values; they change no computed number.
+LANDMARK_NAMES = ("sacrum", "iliac crest", "greater trochanter", "ischial tuberosity", "femoral head")
+# Sketch sizes (mm) for the fallback drawing only, typical adult values; no number uses them.
 FEMORAL_HEAD_RADIUS_MM = 23.0
-CONDYLE_HALF_WIDTH_MM = 30.0
-# muscles whose femoral attachment marks the greater trochanter
 TROCHANTER_MUSCLES = ("gluteus_medius_1", "gluteus_medius_2", "gluteus_medius_3",
                       "gluteus_minimus_1", "gluteus_minimus_2", "gluteus_minimus_3", "piriformis")
 
 
 @dataclass(frozen=True)
 class MusclePath:
-    """One muscle at the pose.
+    """One muscle at the pose (mm, pelvis frame, relative to the hip centre).
 
     Attributes
     ----------
     points_mm : ndarray (k, 3)   path points, origin first
-    moment_arms_mm : ndarray (3,)   about flexion, adduction, rotation axes
-    perpendicular_mm : ndarray (2, 3) or None
-        Common perpendicular from the femur's rotation axis (first point) to the line
-        of pull of the segment that crosses the joint (second point); None if parallel.
+    moment_arms_mm : ndarray (3,)   about the flexion, adduction and rotation axes (signed)
+    lever_mm : ndarray (2, 3)   foot on the rotation axis, tip: ``|tip - foot|`` = |rotation moment arm|
+    reach_mm : ndarray (3,)   end of the common perpendicular on the line of pull
+    shortest_distance_mm, angle_deg : float   between the axis and the line of pull
     """
 
     id: str
     name: str
     points_mm: np.ndarray
     moment_arms_mm: np.ndarray
-    perpendicular_mm: np.ndarray | None
+    lever_mm: np.ndarray
+    reach_mm: np.ndarray
+    shortest_distance_mm: float
+    angle_deg: float
+
+    @property
+    def rotation_moment_arm_mm(self) -> float:
+        return float(self.moment_arms_mm[2])
+
+    @property
+    def almost_no_lever(self) -> bool:
+        return abs(self.rotation_moment_arm_mm) < ALMOST_NO_LEVER_MM
 
 
 @dataclass(frozen=True)
 class AnatomyScene:
-    """Bones and muscles at one pose, pelvis frame, mm, origin at the hip centre."""
+    """Bones and muscles at one pose.
 
+    ``bones`` are posed meshes in metres in the pelvis frame (None when no mesh could be
+    read; then ``sketch`` holds outline points in mm and ``notes`` says why).
+    """
+
+    model_id: str
     pose: tuple[float, float, float]
-    pelvis_right_mm: np.ndarray  # (n, 3) right hemipelvis sketch points
-    pelvis_left_mm: np.ndarray  # (n, 3) mirrored across the midline
-    sacrum_mm: np.ndarray  # (m, 3) sacrum sketch points (both sides)
-    landmarks_mm: dict  # name -> (3,) labelled points: iliac crest, sacrum, ischium, ASIS, PSIS
-    femur_mm: dict  # head, neck_base, trochanter, knee, condyle_lateral, condyle_medial -> (3,)
+    hip_centre_m: np.ndarray
+    bones: tuple[PosedBone, ...] | None
+    bone_credit: str
+    sketch: dict | None
+    landmarks_mm: dict
     rotation_axis_mm: np.ndarray  # (2, 3) a segment of the femur's long (rotation) axis
     muscles: tuple[MusclePath, ...]
-    midline_z_mm: float
     notes: tuple[str, ...] = ()
 
 
-def common_perpendicular(p0, u, q0, f):
-    """Closest points between line ``p0 + s u`` and line ``q0 + t f``.
-
-    Returns
-    -------
-    ndarray (2, 3) or None
-        The point on the first line, then the point on the second; None if parallel.
-    """
-    u = np.asarray(u, float) / np.linalg.norm(u)
-    f = np.asarray(f, float) / np.linalg.norm(f)
-    w0 = np.asarray(p0, float) - np.asarray(q0, float)
-    b = u @ f
-    den = 1.0 - b * b
-    if den < 1e-12:
-        return None
-    d, e = u @ w0, f @ w0
-    s = (b * e - d) / den
-    t = (e - b * d) / den
-    return np.array([p0 + s * u, q0 + t * f])
+def _landmarks(bones: tuple[PosedBone, ...], hip: np.ndarray) -> dict:
+    """The labelled points, picked from the posed meshes by position (mm, relative to the hip)."""
+    by = {b.name: (b.vertices_m - hip) * 1000.0 for b in bones}
+    out = {"femoral head": np.zeros(3)}
+    if "sacrum" in by:
+        s = by["sacrum"]
+        out["sacrum"] = s[np.argmin(s[:, 0])]  # its most posterior point: the sacrum seen from behind
+    if "pelvis_r" in by:
+        p = by["pelvis_r"]
+        out["iliac crest"] = p[np.argmax(p[:, 1])]
+        low = p[p[:, 1] < np.min(p[:, 1]) + 15.0]  # the lowest 15 mm of the hip bone ...
+        out["ischial tuberosity"] = low[np.argmin(low[:, 0])]  # ... its posterior end
+    if "femur_r" in by:
+        f = by["femur_r"]
+        top = f[np.linalg.norm(f, axis=1) < 90.0]  # the upper end of the femur, near the hip
+        out["greater trochanter"] = top[np.argmax(top[:, 2])] if len(top) else f[np.argmax(f[:, 2])]
+    return out
 
 
-def _pelvis_points(model: Model) -> tuple[np.ndarray, list[str]]:
-    """Sketch points of the right hemipelvis (m, relative to the hip centre)."""
+def _sketch(model: Model, R: np.ndarray) -> tuple[dict, dict]:
+    """Outline points from the model's own points, when no mesh can be drawn (mm, rel. hip)."""
     hip = model.hip_centre
     own = [np.array(lm.location_m) - hip for lm in model.landmarks if lm.body == "pelvis" and lm.location_m[2] > 0]
     own += [np.array(p.location_m) - hip for m in model.muscles for p in m.points if p.body == "pelvis"]
-    notes = []
     if len(own) < 8 and model.id != DEFAULT_MODEL_ID:
         ref = load_model(DEFAULT_MODEL_ID)
-        ref_pts, _ = _pelvis_points(ref)
-        own = list(ref_pts) + own
-        notes.append("pelvis outline borrowed from Gait2392, placed at this model's hip centre (drawing only)")
-    return np.array(own), notes
-
-
-def _midline_z(model: Model) -> float:
-    lms = {lm.id: lm for lm in model.landmarks}
-    if "RASI" in lms and "LASI" in lms:
-        return 0.5 * (lms["RASI"].location_m[2] + lms["LASI"].location_m[2]) - model.hip_centre_m[2]
-    if model.id != DEFAULT_MODEL_ID:
-        return _midline_z(load_model(DEFAULT_MODEL_ID))
-    return -model.hip_centre_m[2]
-
-
-def anatomy_scene(model: Model, muscle_ids, flexion: float, adduction: float = 0.0, rotation: float = 0.0) -> AnatomyScene:
-    """Build the scene for one pose (angles in degrees, validated)."""
-    R = rotation_matrix(flexion, adduction, rotation)
-    axes = joint_axes(flexion, adduction, rotation)
-    u = axes[2]
-    hip = model.hip_centre
-
-    right_m, notes = _pelvis_points(model)
-    mid = _midline_z(model)
-    mirror = np.array([1.0, 1.0, -1.0])
-    right = right_m * 1000.0
-    left = (right_m - [0, 0, mid]) * mirror + [0, 0, mid]
-    left = left * 1000.0
-
-    # labelled pelvis landmarks, chosen from the sketch points by position
-    lm = {
-        "iliac crest": right[np.argmax(right[:, 1])],
-        "ischium": right[np.argmin(right[:, 1])],
-        "sacrum": right[np.argmin(np.abs(right[:, 2] - mid * 1000.0) + 0.3 * np.abs(right[:, 1]))],
-    }
-    near_mid = right[np.abs(right[:, 2] - mid * 1000.0) < 45.0]
-    sacrum = np.vstack([near_mid, (near_mid - [0, 0, mid * 1000]) * mirror + [0, 0, mid * 1000]]) if len(near_mid) else np.zeros((0, 3))
-
-    def femur_point(p_rel_m):
-        return (R @ np.asarray(p_rel_m, float)) * 1000.0
-
+        own += [np.array(p.location_m) - ref.hip_centre for m in ref.muscles for p in m.points if p.body == "pelvis"]
+    right = np.array(own) * 1000.0
     ins = [m.points[-1].location_m for m in model.muscles if m.id in TROCHANTER_MUSCLES and m.points[-1].body == "femur"]
     gt = np.mean(ins, axis=0) if ins else np.array([-0.02, -0.007, 0.054])
     knee = np.array(model.knee_centre_m)
-    shaft_top = gt + 0.12 * (knee - gt)
-    lat = np.array([0.0, 0.0, CONDYLE_HALF_WIDTH_MM / 1000.0])
-    femur = {
-        "head": femur_point([0.0, 0.0, 0.0]),
-        "neck_base": femur_point(shaft_top),
-        "trochanter": femur_point(gt),
-        "knee": femur_point(knee),
-        "condyle_lateral": femur_point(knee + lat),
-        "condyle_medial": femur_point(knee - lat),
-    }
-    # femur +y runs from the knee to the hip: from 60 mm above the head down to knee level
-    axis_seg = np.array([0.06 * u, knee[1] * u]) * 1000.0
+    femur = {"head": np.zeros(3), "trochanter": R @ gt * 1000.0, "knee": R @ knee * 1000.0}
+    marks = {"femoral head": np.zeros(3), "greater trochanter": femur["trochanter"],
+             "iliac crest": right[np.argmax(right[:, 1])], "ischial tuberosity": right[np.argmin(right[:, 1])]}
+    return {"pelvis_right_mm": right, "femur_mm": femur}, marks
+
+
+def anatomy_scene(model: Model, muscle_ids, flexion: float, adduction: float = 0.0, rotation: float = 0.0,
+                  with_bones: bool = True) -> AnatomyScene:
+    """Build the scene for one pose (angles in degrees, validated)."""
+    f, a, r = (check_angle(v, n) for v, n in ((flexion, "flexion"), (adduction, "adduction"), (rotation, "rotation")))
+    R = rotation_matrix(f, a, r)
+    u = joint_axes(f, a, r)[2]
+    hip = model.hip_centre
+    knee_y = float(np.asarray(model.knee_centre_m)[1])
+    # the femur's long axis, from 60 mm above the head down to the knee's level
+    axis_seg = np.array([0.06 * u, knee_y * u]) * 1000.0
+
+    notes, bones, sketch, credit = [], None, None, ""
+    bone_set, error = bones_or_none(model) if with_bones else (None, None)
+    if bone_set is not None:
+        bones = tuple(posed_bones(bone_set, model, f, a, r))
+        credit = bone_set.credit
+        if bone_set.borrowed_from:
+            notes.append(f"bones borrowed from {bone_set.borrowed_from}, placed by this model's hip centre")
+        landmarks = _landmarks(bones, hip)
+    else:
+        sketch, landmarks = _sketch(model, R)
+        if error:
+            notes.append(f"bone meshes could not be read ({error}); the bones are a sketch from the model's points")
 
     muscles = []
-    for mid_ in muscle_ids:
-        mu = model.muscle(mid_)
-        pts = path_points_m(model, mu, flexion, adduction, rotation)
-        ma = moment_arms_m(model, mu, flexion, adduction, rotation) * 1000.0
-        rel = (pts - hip) * 1000.0
-        perp = None
-        fem = mu.on_femur if mu.path is None else ()
-        if mu.path is not None:  # a wrapped path: its first piece between the bodies
-            b, a = ((e - hip) * 1000.0 for e in crossing_m(model, mu, flexion, adduction, rotation))
-            perp = common_perpendicular(np.zeros(3), u, b, a - b)
-        for j in range(len(fem) - 1):
-            if fem[j] != fem[j + 1]:
-                b, a = (rel[j], rel[j + 1]) if fem[j] else (rel[j + 1], rel[j])
-                perp = common_perpendicular(np.zeros(3), u, b, a - b)
-                break
-        muscles.append(MusclePath(mu.id, mu.name, rel, ma, perp))
-
-    return AnatomyScene(
-        pose=(float(flexion), float(adduction), float(rotation)),
-        pelvis_right_mm=right,
-        pelvis_left_mm=left,
-        sacrum_mm=sacrum,
-        landmarks_mm=lm,
-        femur_mm=femur,
-        rotation_axis_mm=axis_seg,
-        muscles=tuple(muscles),
-        midline_z_mm=mid * 1000.0,
-        notes=tuple(notes),
-    )
+    for mid in muscle_ids:
+        mu = model.muscle(mid)
+        pts = (path_points_m(model, mu, f, a, r) - hip) * 1000.0
+        ma = moment_arms_m(model, mu, f, a, r) * 1000.0
+        lev = rotation_lever(model, mu, f, a, r)
+        muscles.append(MusclePath(
+            mu.id, mu.name, pts, ma,
+            lever_mm=(np.array([lev.foot_m, lev.tip_m]) - hip) * 1000.0,
+            reach_mm=(np.asarray(lev.reach_m) - hip) * 1000.0,
+            shortest_distance_mm=float(lev.shortest_distance_mm), angle_deg=float(lev.angle_deg)))
+    return AnatomyScene(model.id, (f, a, r), hip, bones, credit, sketch, landmarks, axis_seg, tuple(muscles),
+                        tuple(notes))

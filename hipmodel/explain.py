@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 
-from .anatomy import anatomy_scene
 from .kinematics import rotation_matrix
+from .lever import rotation_lever
 from .mechanics import curves
 from .words import action_in_words
 from .model import Model
@@ -46,8 +46,8 @@ def readout(model: Model, muscle_id: str, flexion: float, adduction: float = 0.0
 
 
 def _sentence(model, mu, flexion, adduction, rotation, ma, switches) -> str:
-    scene = anatomy_scene(model, [mu.id], flexion, adduction, rotation)
-    perp = scene.muscles[0].perpendicular_mm
+    lever = rotation_lever(model, mu, flexion, adduction, rotation)
+    perp = None if lever.shortest_distance_mm < 1e-9 else (lever.foot_m, lever.reach_m)
     name = mu.name if mu.name.isupper() else mu.name[0].lower() + mu.name[1:]
     if perp is None or abs(ma) < 0.05:
         side = "runs through"

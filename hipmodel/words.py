@@ -10,10 +10,13 @@ from __future__ import annotations
 import math
 
 __all__ = [
-    "ACTION_WORDS", "DIRECTION_WORDS", "action_word", "action_in_words", "rotation_word", "rotation_words",
+    "ALMOST_NO_LEVER_MM", "lever_words", "ACTION_WORDS", "DIRECTION_WORDS", "action_word", "action_in_words", "rotation_word", "rotation_words",
     "turn_word", "change_word", "pose_text",
 ]
 
+# Below this a rotation lever is "almost none": no action is named for it, whatever its sign
+# (a moment arm of 0.3 mm turns the thigh with 1% of the force a 30 mm one does).
+ALMOST_NO_LEVER_MM = 1.0
 # (positive word, negative word) for each axis
 ACTION_WORDS = {
     "flexion": ("flexor", "extensor"),
@@ -85,3 +88,9 @@ def pose_text(flexion_deg: float, adduction_deg: float, rotation_deg: float) -> 
     add = f"{a:g}° adduction" if a >= 0 else f"{-a:g}° abduction"
     rot = "neutral rotation" if r == 0 else f"{abs(r):g}° {rotation_word(r)} rotation"
     return f"{flex}, {add}, {rot}"
+
+
+def lever_words(moment_arm_mm: float) -> str:
+    """'external rotator', 'internal rotator', or 'almost no rotation lever' under 1 mm."""
+    v = _finite(moment_arm_mm, "moment arm")
+    return "almost no rotation lever" if abs(v) < ALMOST_NO_LEVER_MM else action_word(v, "rotation")

@@ -19,12 +19,12 @@ def model():
 def test_anatomy_figure_views_and_lever_colour(model):
     fig = plots.anatomy_figure(model, ["piriformis"], 0.0)
     assert isinstance(fig, Figure)
-    titles = [ax.get_title() for ax in fig.axes]
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
     assert titles == ["From behind", "From the right side", "From above"]
     # at 0 deg the piriformis is an external rotator: its lever is drawn in the external colour
     colours = {line.get_color() for ax in fig.axes for line in ax.get_lines()}
     assert plots.EXTERNAL_COLOUR in colours and plots.INTERNAL_COLOUR not in colours
-    fig90 = plots.anatomy_figure(model, ["piriformis"], 90.0, layout="grid")
+    fig90 = plots.anatomy_figure(model, ["piriformis"], 90.0, layout="main")
     colours = {line.get_color() for ax in fig90.axes for line in ax.get_lines()}
     assert plots.INTERNAL_COLOUR in colours and plots.EXTERNAL_COLOUR not in colours
 
@@ -33,8 +33,18 @@ def test_anatomy_muscle_line_is_the_model_path(model):
     fig = plots.anatomy_figure(model, ["piriformis"], 30.0, 5.0, -10.0)
     behind = fig.axes[0]
     pts = (hm.path_points_m(model, model.muscle("piriformis"), 30.0, 5.0, -10.0) - model.hip_centre) * 1000
-    line = next(ln for ln in behind.get_lines() if ln.get_label() == "Piriformis")
-    assert np.allclose(line.get_xdata(), pts[:, 2]) and np.allclose(line.get_ydata(), pts[:, 1])
+    # the muscle is drawn in pieces (solid where seen, dashed behind bone): together they are the path
+    runs = [ln for ln in behind.get_lines() if ln.get_color() == plots.PALETTE[0] and ln.get_marker() in ("None", "")]
+    xy = np.vstack([np.column_stack(ln.get_data()) for ln in runs])
+    path = pts[:, [2, 1]]  # from behind: x = lateral (z), y = superior
+
+    def distance(p):  # from p to the projected path polyline
+        a, b = path[:-1], path[1:]
+        t = np.clip(((p - a) * (b - a)).sum(1) / ((b - a) ** 2).sum(1), 0, 1)
+        return np.min(np.linalg.norm(a + t[:, None] * (b - a) - p, axis=1))
+
+    assert max(distance(p) for p in xy) < 1e-6
+    assert np.allclose(xy[0], path[0]) and np.allclose(xy[-1], path[-1])
 
 
 def test_moment_arm_figure_marks_pose_switch_and_zones(model):
@@ -83,9 +93,9 @@ def _pixels(png: bytes) -> np.ndarray:
 @pytest.mark.parametrize("pose", [(0.0, 0.0, 0.0), (75.0, 10.0, -20.0), (120.0, -30.0, 45.0)])
 def test_fast_anatomy_png_matches_the_full_figure(model, pose):
     """Two ways to the same picture: the blitted PNG and the Figure drawn whole."""
-    fast = _pixels(plots.anatomy_png(model, ["piriformis", "gemelli"], *pose, layout="grid", width_in=6, dpi=72))
+    fast = _pixels(plots.anatomy_png(model, ["piriformis", "gemelli"], *pose, layout="main", width_in=6, dpi=72))
     full = _pixels(plots.figure_bytes(
-        plots.anatomy_figure(model, ["piriformis", "gemelli"], *pose, layout="grid", width_in=6), dpi=72))
+        plots.anatomy_figure(model, ["piriformis", "gemelli"], *pose, layout="main", width_in=6), dpi=72))
     assert fast.shape == full.shape
     assert (np.abs(fast - full).sum(-1) > 60).mean() < 0.002  # antialiasing seams only (measured < 0.03%)
 
@@ -117,7 +127,7 @@ def test_nerve_overlay_runs_below_through_or_above_the_muscle_at_the_pose(model,
     assert sch is not None
     # the band's ends are the piriformis ends seen from behind (x: lateral, y: superior, mm)
     piri = sc.muscles[0].points_mm
-    xy = plots.anatomy._project(piri, "posterior")
+    xy = plots.anatomy.project_mm(piri, "posterior")
     np.testing.assert_allclose(sch.muscle_start, xy[0], atol=1e-9)
     np.testing.assert_allclose(sch.muscle_end, xy[-1], atol=1e-9)
     expected = nerve.load_nerve_variants().type(letter).relations
@@ -155,7 +165,7 @@ def test_nerve_overlay_is_drawn_in_the_posterior_view_only_with_a_legend(model):
     from hipmodel import plots
 
     fig = plots.anatomy_figure(model, ["piriformis"], 30.0, nerve_type="B")
-    colours = {ax.get_title(): {ln.get_color() for ln in ax.get_lines()} for ax in fig.axes}
+    colours = {ax.get_title(loc="left"): {ln.get_color() for ln in ax.get_lines()} for ax in fig.axes}
     # the tibial blue is also the external lever's colour: test the vermillion (internal) which
     # the 30 degree piriformis (an external rotator) does not use
     assert plots.nerve.COLOURS["common fibular"] in colours["From behind"]
@@ -167,11 +177,11 @@ def test_nerve_overlay_is_drawn_in_the_posterior_view_only_with_a_legend(model):
 
 
 def test_fast_anatomy_png_with_nerve_matches_the_full_figure(model):
-    fast = _pixels(plots.anatomy_png(model, ["piriformis"], 40.0, nerve_type="E", layout="grid", width_in=6,
+    fast = _pixels(plots.anatomy_png(model, ["piriformis"], 40.0, nerve_type="E", layout="main", width_in=6,
                                        dpi=72))
     full = _pixels(plots.figure_bytes(
-        plots.anatomy_figure(model, ["piriformis"], 40.0, nerve_type="E", layout="grid", width_in=6), dpi=72))
-    without = _pixels(plots.anatomy_png(model, ["piriformis"], 40.0, layout="grid", width_in=6, dpi=72))
+        plots.anatomy_figure(model, ["piriformis"], 40.0, nerve_type="E", layout="main", width_in=6), dpi=72))
+    without = _pixels(plots.anatomy_png(model, ["piriformis"], 40.0, layout="main", width_in=6, dpi=72))
     assert fast.shape == full.shape
     # antialiasing seams only (measured 0.03%); the division labels alone are 0.5%, the overlay 1.6%
     assert (np.abs(fast - full).sum(-1) > 60).mean() < 0.002

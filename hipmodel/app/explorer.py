@@ -122,9 +122,9 @@ def explorer_tab(state: ExplorerState, model: hm.Model) -> None:
         nerve_type = explorer_nerve_controls(state)
 
         def anatomy():
-            return plots.anatomy_figure(model, state.muscles, *pose, layout="grid", width_in=7.0,
+            return plots.anatomy_figure(model, state.muscles, *pose, layout="main", width_in=9.0,
                                           nerve_type=nerve_type)
-        st.image(plots.anatomy_png(model, state.muscles, *pose, layout="grid", width_in=7.0, dpi=90,
+        st.image(plots.anatomy_png(model, state.muscles, *pose, layout="main", width_in=9.0, dpi=90,
                                      nerve_type=nerve_type), width="stretch")
         png_svg_buttons(anatomy, f"hip_{model.id}_f{state.flexion:g}", "dl_anatomy")
     if model.approximate_frame_alignment:

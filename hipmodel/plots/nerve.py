@@ -80,7 +80,7 @@ _FEMUR = np.array([
 ])
 
 
-def _nerve_effects(lw: float):
+def nerve_effects(lw: float):
     return [pe.Stroke(linewidth=lw + 2.2, foreground=COLOURS["nerve_edge"]), pe.Normal()]
 
 
@@ -155,7 +155,7 @@ def draw_nerve_schematic(ax, schematic: nerve.NerveSchematic, *, scale: float = 
         lw = nerve_lw * d.relative_width
         xy = d.outer_xy * scale
         out += ax.plot(xy[:, 0], xy[:, 1], color=COLOURS[d.name], lw=lw, solid_capstyle="round", zorder=zorder + 2,
-                       path_effects=_nerve_effects(lw))
+                       path_effects=nerve_effects(lw))
     if labels:
         out += _label_divisions(ax, sch, scale, label_size, zorder + 4)
     return out
@@ -213,7 +213,7 @@ def _frame(ax, ticks: bool = True):
 
 def _legend_handles(names, with_deep=True):
     h = [Line2D([], [], color=COLOURS[n], lw=5 if n == "sciatic" else 4,
-                path_effects=_nerve_effects(5 if n == "sciatic" else 4), label=NERVE_LABELS[n]) for n in names]
+                path_effects=nerve_effects(5 if n == "sciatic" else 4), label=NERVE_LABELS[n]) for n in names]
     h.append(Patch(facecolor=COLOURS["muscle"], edgecolor=COLOURS["muscle_edge"], label="piriformis"))
     if with_deep:
         h.append(Line2D([], [], color="#666666", lw=2.5, ls=(0, (1.6, 1.1)), label="inside the pelvis (deep)"))

@@ -10,6 +10,8 @@ import io
 import numpy as np
 from matplotlib.figure import Figure
 
+from ..words import ALMOST_NO_LEVER_MM
+
 
 # Okabe-Ito. Action colours are reserved: blue = external rotation, vermillion = internal.
 EXTERNAL_COLOUR = "#0072B2"
@@ -22,9 +24,13 @@ PALETTE = ("#CC79A7", "#009E73", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 
 
 AXIS_COLOUR = "#555555"
+NO_LEVER_COLOUR = "#888888"  # a rotation lever under ALMOST_NO_LEVER_MM: no action named
 
 
-def _action_colour(ma_mm: float) -> str:
+def action_colour(ma_mm: float) -> str:
+    """Vermillion for an internal rotator, blue for an external one, grey under 1 mm."""
+    if abs(ma_mm) < ALMOST_NO_LEVER_MM:
+        return NO_LEVER_COLOUR
     return INTERNAL_COLOUR if ma_mm > 0 else EXTERNAL_COLOUR
 
 
