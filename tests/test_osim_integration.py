@@ -145,7 +145,9 @@ def test_stretch_and_anatomy_work_on_wrapped_muscles(raj):
     assert best.length_mm == pytest.approx(float(mechanics.muscle_length_m(raj, mu, *pose)) * 1000, abs=1e-6)
     scene = anatomy.anatomy_scene(raj, ["glmax1_r", "iliacus_r", "piri_r"], 60.0, 5.0, -10.0)
     assert [m.id for m in scene.muscles] == ["glmax1_r", "iliacus_r", "piri_r"]
-    assert scene.muscles[0].points_mm.shape == (4 + 12, 3) and scene.muscles[0].perpendicular_mm is not None
+    gm = scene.muscles[0]
+    assert gm.points_mm.shape == (4 + 12, 3)
+    assert np.linalg.norm(gm.lever_mm[1] - gm.lever_mm[0]) == pytest.approx(abs(gm.rotation_moment_arm_mm), abs=1e-9)
 
 
 def test_wrap_surfaces_are_exposed_for_drawing(raj):
