@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .kinematics import check_angles, joint_axes
-from .mechanics import path_points_m
+from .mechanics import crossing_m, path_points_m
 from .model import Model, Muscle
 
 __all__ = ["Lever", "crossing_segment", "rotation_lever"]
@@ -126,12 +126,15 @@ def rotation_lever(model: Model, muscle: Muscle, flexion_deg, adduction_deg=0.0,
     """
     f, a, r = np.broadcast_arrays(check_angles(flexion_deg, "flexion"), check_angles(adduction_deg, "adduction"),
                                   check_angles(rotation_deg, "rotation"))
-    fem, pel = crossing_segment(muscle)
-    pts = path_points_m(model, muscle, f, a, r)
+    if muscle.path is not None:  # a general path (wrap...): its piece that ends on the femur
+        p, pel_end = crossing_m(model, muscle, f, a, r)
+    else:
+        fem, pel = crossing_segment(muscle)
+        pts = path_points_m(model, muscle, f, a, r)
+        p, pel_end = pts[..., fem, :], pts[..., pel, :]
     hip = model.hip_centre
     axis = joint_axes(f, a, r)[..., 2, :]  # already unit length
-    p = pts[..., fem, :]
-    pull = pts[..., pel, :] - p
+    pull = pel_end - p
     pull = pull / np.sqrt(_dot(pull, pull))[..., None]
 
     w = p - hip  # r: hip centre to a point on the line of pull

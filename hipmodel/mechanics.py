@@ -13,6 +13,10 @@ Two independent methods:
 * length excursion (:func:`moment_arms_numeric_m`): ``-dL/dq`` by central
   differences on :func:`muscle_length_m`.
 
+A muscle with a general ``path`` (``Muscle.path``, e.g. an .osim muscle over a wrap
+surface) is computed by that path's own ``path_points_m``, ``length_m``, ``moment_arms_m``
+(OpenSim's moment arm) and ``moment_arms_numeric_m``; straight muscles use the code here.
+
 Shapes: pose arguments broadcast to a shape ``S``; results are ``S`` (lengths),
 ``S + (3,)`` (moment arms about flexion, adduction, rotation) or ``S + (k, 3)``
 (path points).
@@ -33,6 +37,7 @@ __all__ = [
     "muscle_length_m",
     "moment_arms_m",
     "moment_arms_numeric_m",
+    "crossing_m",
     "MuscleCurves",
     "curves",
     "curves_for_muscles",
@@ -56,6 +61,8 @@ def path_points_m(model: Model, muscle: Muscle, flexion_deg, adduction_deg=0.0, 
     ndarray, shape S + (k, 3), metres
     """
     f, a, r = _poses(flexion_deg, adduction_deg, rotation_deg)
+    if muscle.path is not None:
+        return muscle.path.path_points_m(f, a, r)
     R = rotation_matrix(f, a, r)
     return _points(model, muscle, R)
 
@@ -72,6 +79,26 @@ def _points(model: Model, muscle: Muscle, R: np.ndarray) -> np.ndarray:
     return pts
 
 
+def crossing_m(model: Model, muscle: Muscle, flexion_deg, adduction_deg=0.0, rotation_deg=0.0):
+    """The path piece that crosses the hip: ``(femur_end, pelvis_end)``, each S + (3,), metres.
+
+    For a straight muscle, the ends of its one segment between pelvis and femur points; for
+    a general path, the piece that ends on the femur (a wrap's tangent point counts as on the
+    wrap object's body). Raises ValueError when the path crosses more than once.
+    """
+    f, a, r = _poses(flexion_deg, adduction_deg, rotation_deg)
+    if muscle.path is not None:
+        return muscle.path.crossing_m(f, a, r)
+    fem = muscle.on_femur
+    segs = [j for j in range(len(fem) - 1) if fem[j] != fem[j + 1]]
+    if len(segs) != 1:
+        raise ValueError(f"{muscle.id}: the path crosses the hip {len(segs)} times; one lever needs exactly one crossing")
+    j = segs[0]
+    i_fem, i_pel = (j, j + 1) if fem[j] else (j + 1, j)
+    pts = _points(model, muscle, rotation_matrix(f, a, r))
+    return pts[..., i_fem, :], pts[..., i_pel, :]
+
+
 def _norm(v: np.ndarray) -> np.ndarray:
     """Euclidean norm over the last axis (faster than np.linalg.norm for 3-vectors)."""
     return np.sqrt(np.einsum("...i,...i->...", v, v))
@@ -83,6 +110,8 @@ def _length(pts: np.ndarray) -> np.ndarray:
 
 def muscle_length_m(model: Model, muscle: Muscle, flexion_deg, adduction_deg=0.0, rotation_deg=0.0) -> np.ndarray:
     """Musculotendon length (sum of straight segments), shape S, metres."""
+    if muscle.path is not None:
+        return muscle.path.length_m(*_poses(flexion_deg, adduction_deg, rotation_deg))
     return _length(path_points_m(model, muscle, flexion_deg, adduction_deg, rotation_deg))
 
 
@@ -109,6 +138,8 @@ def moment_arms_m(model: Model, muscle: Muscle, flexion_deg, adduction_deg=0.0, 
     ndarray, shape S + (3,), metres; last axis ordered (flexion, adduction, rotation)
     """
     f, a, r = _poses(flexion_deg, adduction_deg, rotation_deg)
+    if muscle.path is not None:
+        return muscle.path.moment_arms_m(f, a, r)
     R = rotation_matrix(f, a, r)
     return _geometric(model, muscle, _points(model, muscle, R), joint_axes(f, a, r))
 
@@ -123,6 +154,8 @@ def moment_arms_numeric_m(
     ndarray, shape S + (3,), metres per radian
     """
     q = list(_poses(flexion_deg, adduction_deg, rotation_deg))
+    if muscle.path is not None:
+        return muscle.path.moment_arms_numeric_m(*q, step_deg=step_deg)
     h = np.radians(step_deg)
     out = []
     for k in range(3):
@@ -170,11 +203,16 @@ class MuscleCurves:
 
     def _fill(self, model: Model, muscle: Muscle, frames: _Frames) -> None:
         f, a, r, R, axes = frames
-        pts = _points(model, muscle, R)
-        ma = _geometric(model, muscle, pts, axes) * 1000.0
+        if muscle.path is not None:
+            length, ma = muscle.path.length_and_moment_arms_m(f, a, r)
+            ma = ma * 1000.0
+        else:
+            pts = _points(model, muscle, R)
+            ma = _geometric(model, muscle, pts, axes) * 1000.0
+            length = _length(pts)
         self.model_id, self.muscle_id = model.id, muscle.id
         self.flexion_deg, self.adduction_deg, self.rotation_deg = f, a, r
-        self.length_mm = _length(pts) * 1000.0
+        self.length_mm = length * 1000.0
         self.flexion_moment_arm_mm = ma[..., 0]
         self.adduction_moment_arm_mm = ma[..., 1]
         self.rotation_moment_arm_mm = ma[..., 2]

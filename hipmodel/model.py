@@ -68,7 +68,13 @@ class PathPoint:
 
 @dataclass(frozen=True)
 class Muscle:
-    """A muscle as a polyline of fixed path points, origin first."""
+    """A muscle as a polyline of fixed path points, origin first.
+
+    ``path``: a general path (e.g. a :class:`hipmodel.osim.OsimMuscle` with wrapping,
+    conditional or moving points) with ``length_m``, ``moment_arms_m``, ``path_points_m``,
+    ``moment_arms_numeric_m`` and ``crossing_m``; :mod:`hipmodel.mechanics` then computes
+    through it, and ``points`` are its path points at the neutral pose (drawing hints only).
+    """
 
     id: str
     name: str
@@ -77,6 +83,7 @@ class Muscle:
     source: str
     points: tuple[PathPoint, ...]
     architecture: dict | None = None
+    path: object | None = field(default=None, repr=False, compare=False)
 
     @property
     def bodies(self) -> tuple[str, ...]:
@@ -121,6 +128,8 @@ class Model:
     switch_uncertainty_deg: float = 0.0  # +/- on its switch angle (an uncertain zero-flexion reference)
     path: str = ""
     _index: dict = field(default_factory=dict, repr=False, compare=False)
+    wraps: tuple = ()  # wrap surfaces (hipmodel.osim.WrapObject) of an imported .osim, for drawing
+    origin: object | None = field(default=None, repr=False, compare=False)  # e.g. the OsimImport it came from
 
     @property
     def hip_centre(self) -> np.ndarray:

@@ -10,6 +10,7 @@ from .. import plots
 from ..plots import hip3d
 from ..context import switch_context
 from .state import RANGES
+from .upload import app_model  # a bundled model, or this session's upload (its id hashes its bytes)
 
 
 FLEXION_GRID = np.arange(-20.0, 120.0 + 0.25, 0.5)
@@ -22,7 +23,7 @@ PRESETS_FALLBACK = {"standing": ("Standing", 0.0, 0.0, 0.0, "neutral pose")}
 @st.cache_data(max_entries=64, show_spinner=False)
 def curve_data(model_id: str, muscle_ids: tuple[str, ...], adduction: float, rotation: float) -> dict:
     """Moment arms and lengths over the flexion grid, and switch angles, per muscle."""
-    model = hm.load_model(model_id)
+    model = app_model(model_id)
     out = {}
     for mid in muscle_ids:
         mu = model.muscle(mid)
@@ -40,7 +41,7 @@ def curve_data(model_id: str, muscle_ids: tuple[str, ...], adduction: float, rot
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def switch_map(model_id: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    model = hm.load_model(model_id)
+    model = app_model(model_id)
     add = np.arange(RANGES["adduction"][0], RANGES["adduction"][1] + 0.1, 2.5)
     rot = np.arange(RANGES["rotation"][0], RANGES["rotation"][1] + 0.1, 2.5)
     return add, rot, hm.switch_angle_map(model, model.muscle("piriformis"), add, rot)
@@ -52,7 +53,7 @@ def switch_context_png(model_id: str, adduction: float, rotation: float) -> tupl
     ctx = switch_context(adduction, rotation)
     add, rot, smap = switch_map(model_id)
     fig = plots.switch_context_figure(ctx.model_rows(), ctx.literature, add, rot, smap,
-                                        current=(adduction, rotation), model_name=hm.load_model(model_id).name)
+                                        current=(adduction, rotation), model_name=app_model(model_id).name)
     return plots.figure_bytes(fig, dpi=110), ctx.table(), ctx.broken
 
 
@@ -132,7 +133,7 @@ def length_map_png(model_id: str, muscle_id: str, adduction: float, pose: tuple,
     """``poses_error`` (from :func:`named_poses`) is a cache key: a mended file redraws the dots."""
     from .. import plots
 
-    model = hm.load_model(model_id)
+    model = app_model(model_id)
     fig = plots.length_map_figure_for(model, model.muscle(muscle_id), adduction, named_poses()[0], current=pose)
     return plots.figure_bytes(fig, dpi=100)
 
@@ -141,7 +142,7 @@ def length_map_png(model_id: str, muscle_id: str, adduction: float, pose: tuple,
 def figure4_data(model_id: str, muscle_id: str, final: tuple) -> tuple[bytes, list]:
     from .. import stretch, plots
 
-    model = hm.load_model(model_id)
+    model = app_model(model_id)
     steps = stretch.figure4_steps(model, model.muscle(muscle_id), *final)
     png = plots.figure_bytes(plots.figure4_steps_figure(steps, model, muscle_id), dpi=100)
     return png, [dict(number=s.number, title=s.title, sentence=s.sentence, angles=s.angles,
@@ -153,7 +154,7 @@ def answer_bundle(model_id: str, question_id: str | None, asked: str | None) -> 
     """An answer (by id, or for the user's own words), its figure as PNG and its Markdown."""
     from .. import questions, plots
 
-    model = hm.load_model(model_id)
+    model = app_model(model_id)
     ans = questions.ask(asked, model) if asked else questions.answer(question_id, model)
     fig = plots.answer_figure(ans, model)
     png = plots.figure_bytes(fig, dpi=110) if fig is not None else None
@@ -170,4 +171,4 @@ def hip3d_spec(model_id: str, muscle_ids: tuple[str, ...], adduction: float, rot
     ``cache_resource``, not ``cache_data``: no copy per hit (the spec is never modified;
     :func:`hipmodel.plots.hip3d.spec_at` makes shallow copies).
     """
-    return hip3d.hip3d_spec(hm.load_model(model_id), muscle_ids, adduction, rotation, arrangement=arrangement)
+    return hip3d.hip3d_spec(app_model(model_id), muscle_ids, adduction, rotation, arrangement=arrangement)

@@ -15,6 +15,7 @@ from ..explain import readout
 from .state import RANGES, STEP_DEG, ExplorerState, loadable_models
 from .cache import FLEXION_GRID, curve_data, hip3d_spec, load_presets, nerve_status, presets, switch_context_png
 from .memory import apply_preset, kept_widget, on_model_change, reset, tab_id
+from .upload import app_model, is_upload, upload_section, uploaded_ids
 
 
 # ----------------------------------------------------------------------------- layout
@@ -24,12 +25,17 @@ def sidebar() -> ExplorerState:
     models, broken = loadable_models()
     for mid, err in broken.items():
         sb.warning(f"Model '{mid}' is unavailable (its data file is broken): {err}")
+    upload_section()  # an .osim of the user's own, this session only
+    models = models + uploaded_ids()
     if st.session_state.get("model") not in models:
         st.session_state["model"] = hm.DEFAULT_MODEL_ID if hm.DEFAULT_MODEL_ID in models else models[0]
         on_model_change()
-    names = {mid: hm.load_model(mid).name for mid in models}
+    names = {mid: app_model(mid).name for mid in models}
     sb.selectbox("Model", models, key="model", on_change=on_model_change, format_func=lambda mid: names.get(mid, mid))
-    model = hm.load_model(st.session_state["model"])
+    model = app_model(st.session_state["model"])
+    if is_upload(model.id):
+        sb.caption("The page's link cannot carry an uploaded model: it keeps the pose only and opens with "
+                   f"{hm.DEFAULT_MODEL_ID}. The upload stays in this browser session only.")
     sb.multiselect("Muscles", model.muscle_ids, key="muscles",
                    format_func=lambda mid: model.muscle(mid).name, max_selections=12,
                    help="Several at once for comparison; the first is the one the readouts describe.")

@@ -46,8 +46,13 @@ def reset() -> None:
 
 def on_model_change() -> None:
     """Keep the chosen muscles that the new model has (by id)."""
-    model = hm.load_model(st.session_state["model"])
+    from .upload import app_model
+
+    model = app_model(st.session_state["model"])
     kept = [m for m in st.session_state.get("muscles", []) if m in model.muscle_ids]
+    if not kept and model.origin is not None:  # an upload: its ids are OpenSim's (piriformis -> peri_r)
+        kept = list(dict.fromkeys(model._index[m.lower()].id for m in st.session_state.get("muscles", [])
+                                  if m.lower() in model._index))
     st.session_state["muscles"] = kept or ["piriformis" if "piriformis" in model.muscle_ids else model.muscle_ids[0]]
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 import streamlit as st
-import hipmodel as hm
 from .state import loadable_models, query_from_state
 from .memory import (TAB_LABELS, collect_garbage_now_and_then, guarded, initialise_from_url, keep_sidebar_values,
                      reconnect_notice)
@@ -13,6 +12,7 @@ from .explorer import context_tab, explorer_tab, sidebar
 from .nerve_tab import nerve_tab
 from .stretches import stretch_tab
 from .questions_tab import questions_tab
+from .upload import app_model, link_params
 
 
 def main() -> None:
@@ -24,7 +24,7 @@ def main() -> None:
     initialise_from_url()
     keep_sidebar_values()
     state = sidebar()
-    model = hm.load_model(state.model)
+    model = app_model(state.model)
 
     st.title("The piriformis and the hip rotators")
     st.caption("Right hip, OpenSim convention: + flexion, + adduction, + internal rotation. Moment arms in mm; "
@@ -41,9 +41,10 @@ def main() -> None:
             with tab:
                 guarded(part, state, model)
     # the link, last: a tab's widgets (nerve type, question) have just stored their values
-    st.query_params.from_dict(query_from_state(replace(
+    st.query_params.from_dict(link_params(query_from_state(replace(
         state, nerve=st.session_state.get("nerve", state.nerve), question=st.session_state.get("question") or "",
-        **{k: st.session_state.get(f"_kept_{k}") for k in ("f4_flexion", "f4_adduction", "f4_rotation")})))
+        **{k: st.session_state.get(f"_kept_{k}") for k in ("f4_flexion", "f4_adduction", "f4_rotation")})),
+        state.model))
 
 
 # in the order of TAB_LABELS and of hipmodel.app.state.TABS (their ids in a link)

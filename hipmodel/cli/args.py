@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from ..kinematics import PoseError, check_angle
 from ..limits import MAX_ROWS, check_work, unique_muscles
-from ..model import DEFAULT_MODEL_ID, load_model, load_model_file
+from ..model import DEFAULT_MODEL_ID, load_model
 
 __all__ = ["MAX_ROWS", "UsageError", "Parser", "angle_arg", "step_arg", "add_model_args", "model_from_args",
            "muscles_from_args", "flexion_grid", "check_work", "out_path", "write_files"]
@@ -54,7 +54,7 @@ def add_model_args(p: argparse.ArgumentParser, pose: bool = True) -> None:
     """The model, muscle and fixed-pose options shared by several commands."""
     g = p.add_mutually_exclusive_group()
     g.add_argument("--model", default=None, help=f"bundled model id (default {DEFAULT_MODEL_ID}); see 'models'")
-    g.add_argument("--model-file", default=None, metavar="PATH", help="a model JSON file of your own (docs/model_schema.md)")
+    g.add_argument("--model-file", default=None, metavar="PATH", help="a model file of your own: JSON (docs/model_schema.md) or an OpenSim .osim (docs/osim_import.md)")
     if pose:
         p.add_argument("--rotation", type=angle_arg("rotation"), default=0.0, help="hip rotation, deg (+ internal)")
         p.add_argument("--adduction", type=angle_arg("adduction"), default=0.0, help="hip adduction, deg (+ adduction)")
@@ -65,13 +65,27 @@ def model_from_args(args):
         if value is not None and not str(value).strip():
             raise UsageError(f"{opt}: must not be empty")
     if getattr(args, "model_file", None):
-        return load_model_file(args.model_file)
+        from ..osim.as_model import load_any_model_file  # .osim by suffix or content, else JSON
+
+        return load_any_model_file(args.model_file)
     return load_model(args.model or DEFAULT_MODEL_ID)
 
 
 def muscles_from_args(model, names):
     """The muscles named (each once, in the order first named; default the piriformis)."""
-    return unique_muscles(model.muscle(n) for n in (names or ["piriformis"]))
+    out = []
+    for n in names or ["piriformis"]:
+        try:
+            out.append(model.muscle(n))
+        except KeyError:  # a muscle an .osim import left out: say why
+            if model.origin is not None:
+                from ..osim.as_model import left_out_reason
+
+                why = left_out_reason(model, n)
+                if why:
+                    raise KeyError(f"{model.path}: muscle {why} (left out of the import)") from None
+            raise
+    return unique_muscles(out)
 
 
 def flexion_grid(start, stop, step):

@@ -13,10 +13,10 @@ import sys
 
 from ..kinematics import PoseError
 from ..model import ModelDataError
-from . import curves, figure3d, nerve, stretch
+from . import convert, curves, figure3d, nerve, stretch
 from .args import Parser, UsageError
 
-COMMAND_GROUPS = (curves, nerve, stretch, figure3d)
+COMMAND_GROUPS = (curves, nerve, stretch, figure3d, convert)
 
 
 def build_parser() -> argparse.ArgumentParser:

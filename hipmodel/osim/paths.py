@@ -117,8 +117,25 @@ class OsimMuscle:
         _, _, pts, _ = self._evaluate(flexion_deg, adduction_deg, rotation_deg, want_ma=False, want_points=True)
         return pts
 
+    def crossing_m(self, flexion_deg, adduction_deg=0.0, rotation_deg=0.0):
+        """The first piece of the path (from the origin) that crosses the hip, per pose:
+        ``(femur_end, pelvis_end)``, each S + (3,) in the pelvis frame; wrap tangent points count
+        as on the wrap object's body.
+
+        Where this is the only crossing piece (:meth:`crossings`) and no point moves, OpenSim's
+        moment arm is exactly the moment of the unit pull ``pelvis_end - femur_end`` about the
+        joint axes. A wrap object on one body that deflects a segment between two points of the
+        other body (Rajagopal's gluteus maximus: a pelvis cylinder over the femur-femur segment)
+        adds two more crossing pieces; OpenSim's moment arm is then the sum of all three.
+        """
+        return self._evaluate(flexion_deg, adduction_deg, rotation_deg, want_ma=False, want_cross=True)[4]
+
+    def crossings(self, flexion_deg, adduction_deg=0.0, rotation_deg=0.0) -> np.ndarray:
+        """How many pieces of the path cross between pelvis and femur at each pose (shape S, int)."""
+        return self._evaluate(flexion_deg, adduction_deg, rotation_deg, want_ma=False, want_cross=True)[5]
+
     # ---------------------------------------------------------------- internals
-    def _evaluate(self, flexion_deg, adduction_deg, rotation_deg, want_ma=True, want_points=False):
+    def _evaluate(self, flexion_deg, adduction_deg, rotation_deg, want_ma=True, want_points=False, want_cross=False):
         f = check_angles(flexion_deg, "flexion")
         a = check_angles(adduction_deg, "adduction")
         r = check_angles(rotation_deg, "rotation")
@@ -162,6 +179,8 @@ class OsimMuscle:
         MA = np.zeros((n, 3))
         npts = k + (ARC_POINTS if self.wrap is not None else 0)
         PTS = np.empty((n, npts, 3)) if want_points else None
+        CROSS = np.full((2, n, 3), np.nan) if want_cross else None
+        NCROSS = np.zeros(n, int) if want_cross else None
         patterns, inverse = np.unique(active, axis=0, return_inverse=True)
         for g, pat in enumerate(patterns):
             sel = np.nonzero(inverse.ravel() == g)[0]
@@ -175,7 +194,12 @@ class OsimMuscle:
                 MA[sel] = res[1]
             if want_points:
                 PTS[sel] = self._fill_points(res[2], idx, k, P[sel])
+            if want_cross:
+                CROSS[:, sel], NCROSS[sel] = self._crossing(res[2], [bodies[j] for j in idx])
         out_pts = PTS.reshape(shape + (npts, 3)) if want_points else None
+        if want_cross:
+            return (L.reshape(shape), MA.reshape(shape + (3,)), out_pts, W.reshape(shape),
+                    tuple(c.reshape(shape + (3,)) for c in CROSS), NCROSS.reshape(shape))
         return L.reshape(shape), MA.reshape(shape + (3,)), out_pts, W.reshape(shape)
 
     def _local(self, p: OsimPoint, q):
@@ -280,6 +304,37 @@ class OsimMuscle:
                         MA[s] += new - per_seg[s, j]
             wrap_info = (chosen, results)
         return L, MA, (P, wrap_info)
+
+    def _crossing(self, res, bodies):
+        """(femur ends, pelvis ends), each (n, 3), of the one body-crossing piece of each pose."""
+        P, wrap_info = res
+        n, m, _ = P.shape
+        ends = np.full((2, n, 3), np.nan)
+        count = np.zeros(n, int)
+        chosen = wrap_info[0] if wrap_info is not None else np.full(n, -1)
+
+        def take(s, a, b, body_a):
+            # a piece a -> b (arrays over the poses in s) that crosses: keep the first one along the path
+            fem, pel = (a, b) if body_a == "femur" else (b, a)
+            first = count[s] == 0
+            idx = np.nonzero(s)[0][first]
+            ends[0, idx], ends[1, idx] = fem[first], pel[first]
+            count[s] += 1
+
+        for j in range(m - 1):
+            plain = chosen != j
+            if bodies[j] != bodies[j + 1] and np.any(plain):
+                take(plain, P[plain, j], P[plain, j + 1], bodies[j])
+            if wrap_info is not None and j in wrap_info[1]:
+                s = chosen == j
+                if np.any(s):
+                    r1p, r2p = wrap_info[1][j][:2]
+                    wb = self.wrap.body
+                    if bodies[j] != wb:
+                        take(s, P[s, j], r1p[s], bodies[j])
+                    if wb != bodies[j + 1]:
+                        take(s, r2p[s], P[s, j + 1], wb)
+        return ends, count
 
     def _fill_points(self, res, idx, k, Pall):
         P, wrap_info = res
