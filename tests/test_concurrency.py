@@ -215,7 +215,7 @@ def test_twenty_sessions_moving_sliders_at_once_each_see_their_own_numbers(one_r
             poses = poses_of(session)
             at = AppTest.from_file(APP, default_timeout=180)
             f, a, r = poses[0]
-            at.query_params.update(flexion=f"{f:g}", adduction=f"{a:g}", rotation=f"{r:g}")
+            at.query_params.update(flexion=f"{f:g}", adduction=f"{a:g}", rotation=f"{r:g}", view="2d")
             barrier.wait(timeout=300)
             at.run()  # everybody opens the link at once
             for step, pose in enumerate(poses):
@@ -264,7 +264,7 @@ def test_twenty_sessions_moving_sliders_at_once_each_see_their_own_numbers(one_r
     for session in range(0, SESSIONS, 4):
         f, a, r = poses_of(session)[-1]
         lone = AppTest.from_file(APP, default_timeout=120)
-        lone.query_params.update(flexion=f"{f:g}", adduction=f"{a:g}", rotation=f"{r:g}")
+        lone.query_params.update(flexion=f"{f:g}", adduction=f"{a:g}", rotation=f"{r:g}", view="2d")
         lone.run()
         assert metric(lone, MOMENT_ARM_LABEL) == expected_moment_arm(f, a, r)
         for name, mine, alone in zip(("curve", "anatomy"), seen[(session, STEPS - 1)], image_urls(lone)):
@@ -306,7 +306,7 @@ async def student_in_browser(browser, url: str, i: int) -> dict:
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         page = await context.new_page()
-        await page.goto(f"{url}/?flexion={start:g}&rotation={rotation:g}")
+        await page.goto(f"{url}/?flexion={start:g}&rotation={rotation:g}&view=2d")
         want = expected_moment_arm(start, 0.0, rotation)
         await page.wait_for_function(f"({METRIC_JS})(['rotation moment arm']) === '{want}'", timeout=90_000)
         thumb = page.locator("[data-testid=stSlider]", has_text="Hip flexion").get_by_role("slider")

@@ -176,7 +176,7 @@ async def session(browser, url: str, cookie: str | None, start: float, rotation:
     context.on("response", on_response)
     try:
         page = await context.new_page()
-        await page.goto(f"{url}/?flexion={start:g}&rotation={rotation:g}")
+        await page.goto(f"{url}/?flexion={start:g}&rotation={rotation:g}&view=2d")
         await page.wait_for_function(f"({METRIC_JS})(['rotation moment arm']) === '{expected(start, rotation)}'",
                                      timeout=90_000)
         thumb = page.locator("[data-testid=stSlider]", has_text="Hip flexion").get_by_role("slider")
@@ -291,7 +291,7 @@ def test_a_dead_backend_fails_over_with_notice_numbers_and_pictures_then_restart
                 assert not bad, bad
                 return await page.locator("body").inner_text()
 
-            await page.goto(f"{url}/?flexion=30&rotation=-10")
+            await page.goto(f"{url}/?flexion=30&rotation=-10&view=2d")
             body = await settle(30.0)
             assert NOTICE not in body
             os.kill(before, signal.SIGKILL)  # the backend that holds this session

@@ -88,3 +88,13 @@ def test_tab_and_question_round_trip_and_bad_ones_give_notices():
     state, notices = state_from_query({"tab": "<script>", "q": "drop_table"})
     assert state.tab == "explorer" and state.question == ""
     assert len(notices) == 2 and all("<" not in n for n in notices)
+
+
+def test_the_anatomy_view_is_in_the_link_and_garbage_falls_back_to_3d():
+    from hipmodel.app.state import ExplorerState, query_from_state, state_from_query
+
+    state, notices = state_from_query({"view": "2d", "flexion": "40"})
+    assert state.view == "2d" and not notices and query_from_state(state)["view"] == "2d"
+    assert "view" not in query_from_state(ExplorerState())  # the default is not written
+    state, notices = state_from_query({"view": "<b>x</b>"})
+    assert state.view == "3d" and any(n.startswith("view:") for n in notices)

@@ -12,7 +12,7 @@ from ..plots import hip3d
 import plotly.graph_objects as go
 from ..context import models_range_text, switch_context
 from ..explain import readout
-from .state import RANGES, STEP_DEG, ExplorerState, loadable_models
+from .state import ANATOMY_VIEWS, RANGES, STEP_DEG, ExplorerState, loadable_models
 from .cache import FLEXION_GRID, curve_data, hip3d_spec, load_presets, nerve_status, presets, switch_context_png
 from .memory import apply_preset, kept_widget, on_model_change, reset, tab_id
 from .upload import app_model, is_upload, upload_section, uploaded_ids
@@ -127,7 +127,7 @@ def explorer_tab(state: ExplorerState, model: hm.Model) -> None:
     st.caption(f"Geometry: {model.citation()}")
 
 
-VIEW_3D, VIEW_2D = "3-D: drag flexion in your browser", "From behind, the side and above"
+VIEW_3D, VIEW_2D = ANATOMY_VIEWS["3d"], ANATOMY_VIEWS["2d"]
 
 
 class _TrustedSpec(go.Figure):

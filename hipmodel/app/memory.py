@@ -10,7 +10,7 @@ import gc
 import itertools
 import streamlit as st
 import hipmodel as hm
-from .state import RANGES, STEP_DEG, ExplorerState, loadable_models, state_from_query
+from .state import ANATOMY_VIEWS, RANGES, STEP_DEG, ExplorerState, loadable_models, state_from_query
 from .state import TABS as TAB_IDS
 from .cache import presets
 
@@ -140,6 +140,8 @@ def initialise_from_url() -> None:
         st.session_state["tab"] = tab_label(state.tab)
     if state.question:
         st.session_state["question"] = state.question
+    if "view" in st.query_params or "_kept_anatomy_view" not in st.session_state:
+        st.session_state["_kept_anatomy_view"] = ANATOMY_VIEWS[state.view]
     for k in ("f4_flexion", "f4_adduction", "f4_rotation"):  # the figure-4 explainer's final pose, if linked
         if getattr(state, k) is not None:
             st.session_state[f"_kept_{k}"] = getattr(state, k)

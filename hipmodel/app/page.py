@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 import streamlit as st
-from .state import loadable_models, query_from_state
+from .state import ANATOMY_VIEWS, loadable_models, query_from_state
 from .memory import (TAB_LABELS, collect_garbage_now_and_then, guarded, initialise_from_url, keep_sidebar_values,
                      reconnect_notice)
 from .explorer import context_tab, explorer_tab, sidebar
@@ -43,6 +43,7 @@ def main() -> None:
     # the link, last: a tab's widgets (nerve type, question) have just stored their values
     st.query_params.from_dict(link_params(query_from_state(replace(
         state, nerve=st.session_state.get("nerve", state.nerve), question=st.session_state.get("question") or "",
+        view={v: k for k, v in ANATOMY_VIEWS.items()}.get(st.session_state.get("_kept_anatomy_view"), "3d"),
         **{k: st.session_state.get(f"_kept_{k}") for k in ("f4_flexion", "f4_adduction", "f4_rotation")})),
         state.model))
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from ..model import DEFAULT_MODEL_ID, ModelDataError, load_bundled_models, load_model
 
-__all__ = ["RANGES", "F4_RANGES", "STEP_DEG", "ExplorerState", "state_from_query", "query_from_state", "clamp_state",
+__all__ = ["RANGES", "F4_RANGES", "STEP_DEG", "ExplorerState", "state_from_query", "query_from_state",
            "loadable_models"]
 
 # slider ranges, degrees: (min, max)
@@ -27,6 +27,8 @@ from ..limits import MAX_MUSCLES  # noqa: E402 - the one budget (hipmodel/limits
 NERVE_TYPES = ("A", "B", "C", "D", "E", "F")
 # the app's tabs, as they appear in a link (?tab=...), in order
 TABS = ("explorer", "context", "nerve", "stretches", "questions")
+# the explorer's anatomy views, as they appear in a link (?view=...) -> their labels on the page
+ANATOMY_VIEWS = {"3d": "3-D: drag flexion in your browser", "2d": "From behind, the side and above"}
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class ExplorerState:
     nerve: str = "A"
     tab: str = "explorer"
     question: str = ""  # a question id from hipmodel.questions, shown on the questions tab
+    view: str = "3d"  # the explorer's anatomy: the 3-D hip or the 2-D views
     # the figure-4 explainer's final pose; None = the default (the 'figure4' pose of data/poses.json)
     f4_flexion: float | None = None
     f4_adduction: float | None = None
@@ -147,6 +150,7 @@ def state_from_query(params) -> tuple[ExplorerState, list[str]]:
     nerve = _choice(get("nerve"), "nerve", NERVE_TYPES, "A", "is not a type A-F; using A", notices, upper=True)
     tab = _choice(get("tab"), "tab", TABS, "explorer", f"is not one of {', '.join(TABS)}; showing explorer",
                   notices)
+    view = _choice(get("view"), "view", tuple(ANATOMY_VIEWS), "3d", "is not 3d or 2d; showing 3d", notices)
     question = ""
     if get("q") is not None:
         from ..questions import question_ids  # here, not at the top: the URL rarely names one
@@ -167,6 +171,7 @@ def state_from_query(params) -> tuple[ExplorerState, list[str]]:
         nerve=nerve,
         tab=tab,
         question=question,
+        view=view,
         **{k: (None if get(k) is None else _angle(get(k), k, notices)) for k in F4_RANGES},
     )
     return state, notices
@@ -187,12 +192,6 @@ def query_from_state(state: ExplorerState) -> dict[str, str]:
         "adduction": f"{state.adduction:g}",
         "rotation": f"{state.rotation:g}",
         "nerve": state.nerve,
-    } | ({"tab": state.tab} if state.tab != "explorer" else {}) | (
+    } | ({"tab": state.tab} if state.tab != "explorer" else {}) | ({"view": state.view} if state.view != "3d" else {}) | (
         {"q": state.question} if state.tab == "questions" and state.question else {}) | {
         k: f"{getattr(state, k):g}" for k in F4_RANGES if getattr(state, k) is not None}
-
-
-def clamp_state(state: ExplorerState) -> ExplorerState:
-    """The same state with its angles clamped to the slider ranges."""
-    kw = {k: min(max(float(getattr(state, k)), lo), hi) for k, (lo, hi) in RANGES.items()}
-    return replace(state, **kw)
