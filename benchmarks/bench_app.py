@@ -1,7 +1,8 @@
 """Server time for one explorer rerun after a flexion-slider move (Streamlit AppTest).
 
-Prints the median over N moves with every figure of the page rendered, and the same for a
-bare app (one slider, one empty matplotlib Figure): the floor that Streamlit plus matplotlib
+Prints the median over N moves with every figure of the page rendered (once with the 3-D hip,
+the default, drawn by the browser; once with the three 2-D bone views drawn by matplotlib), and
+the same for a bare app (one slider, one empty matplotlib Figure): the floor that Streamlit plus matplotlib
 set on this machine, and the ratio between the two.
 
     python benchmarks/bench_app.py [--moves 50]
@@ -29,10 +30,11 @@ BARE = textwrap.dedent('''
 ''')
 
 
-def median_rerun_ms(script: str, moves: int) -> tuple[float, float]:
+def median_rerun_ms(script: str, moves: int, query: dict | None = None) -> tuple[float, float]:
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(script, default_timeout=120)
+    at.query_params.update(query or {})
     at.run()
     if at.exception:
         raise SystemExit(f"{script}: {at.exception[0].value}")
@@ -53,7 +55,8 @@ def main() -> None:
     args = ap.parse_args()
     warnings.simplefilter("ignore")
     os.chdir(ROOT)
-    app_med, app_p90 = median_rerun_ms(str(ROOT / "app.py"), args.moves)
+    app_med, app_p90 = median_rerun_ms(str(ROOT / "app.py"), args.moves)  # the 3-D hip (the default)
+    flat_med, flat_p90 = median_rerun_ms(str(ROOT / "app.py"), args.moves, {"view": "2d", "nerve": "A"})
     with tempfile.TemporaryDirectory() as tmp:
         bare = Path(tmp) / "bare_app.py"
         bare.write_text(BARE)
@@ -63,9 +66,12 @@ def main() -> None:
 
     print(f"# python {platform.python_version()}, streamlit {streamlit.__version__}, matplotlib "
           f"{matplotlib.__version__}, {os.cpu_count()} cpus; command: python benchmarks/bench_app.py --moves {args.moves}")
-    print(f"explorer rerun after a slider move: median {app_med:.0f} ms (p90 {app_p90:.0f} ms) over {args.moves} moves")
+    print(f"explorer rerun after a slider move, 3-D view: median {app_med:.0f} ms (p90 {app_p90:.0f} ms) "
+          f"over {args.moves} moves")
+    print(f"explorer rerun after a slider move, 2-D bone views with the nerve: median {flat_med:.0f} ms "
+          f"(p90 {flat_p90:.0f} ms)")
     print(f"bare app (one slider, one empty Figure): median {bare_med:.0f} ms (p90 {bare_p90:.0f} ms)")
-    print(f"ratio explorer / bare: {app_med / bare_med:.1f}x")
+    print(f"ratio explorer / bare: {app_med / bare_med:.1f}x (3-D view), {flat_med / bare_med:.1f}x (2-D views)")
     sys.exit(0)
 
 
