@@ -28,6 +28,7 @@ from .kinematics import check_angle, joint_axes, rotation_matrix
 from .lever import rotation_lever
 from .mechanics import moment_arms_m, path_points_m
 from .model import DEFAULT_MODEL_ID, Model, load_model
+from .surfaces import wrap_surfaces
 from .words import ALMOST_NO_LEVER_MM
 
 __all__ = ["MusclePath", "AnatomyScene", "anatomy_scene", "ALMOST_NO_LEVER_MM", "LANDMARK_NAMES"]
@@ -88,6 +89,7 @@ class AnatomyScene:
     rotation_axis_mm: np.ndarray  # (2, 3) a segment of the femur's long (rotation) axis
     muscles: tuple[MusclePath, ...]
     notes: tuple[str, ...] = ()
+    wraps: tuple = ()  # hipmodel.surfaces.Surface: the wrap surfaces these muscles use, posed
 
 
 def _landmarks(bones: tuple[PosedBone, ...], hip: np.ndarray) -> dict:
@@ -166,5 +168,6 @@ def anatomy_scene(model: Model, muscle_ids, flexion: float, adduction: float = 0
             lever_mm=(np.array([lev.foot_m, lev.tip_m]) - hip) * 1000.0,
             reach_mm=(np.asarray(lev.reach_m) - hip) * 1000.0,
             shortest_distance_mm=float(lev.shortest_distance_mm), angle_deg=float(lev.angle_deg)))
+    wraps = wrap_surfaces(model, [m.id for m in muscles], f, a, r)
     return AnatomyScene(model.id, (f, a, r), hip, bones, credit, sketch, landmarks, axis_seg, tuple(muscles),
-                        tuple(notes))
+                        tuple(notes), wraps)

@@ -27,6 +27,7 @@ from .style import AXIS_COLOUR, EXTERNAL_COLOUR, INTERNAL_COLOUR, NO_LEVER_COLOU
 __all__ = ["VIEWS", "VIEW_LIMITS", "draw_anatomy", "anatomy_figure", "anatomy_png", "nerve_overlay", "project_mm"]
 
 BONE_FACE, BONE_EDGE = "#EFE6D2", "#8C7B5A"
+WRAP_RGB = (0.55, 0.75, 0.95)  # wrap surfaces (imported OpenSim models): a light blue glass
 # view -> (title, (screen right, screen up) in words)
 VIEWS = {
     "posterior": ("From behind", ("lateral", "superior")),
@@ -169,6 +170,10 @@ def _draw_moving(ax, sc, view, nerve_type=None, detail="fine", pelvis=None) -> l
         out.append(ax.add_collection(coll, autolim=False))
     else:
         out += _draw_sketch(ax, sc, view)
+    if sc.wraps:  # the surfaces the muscles wrap over: translucent, over the bone, under the muscles
+        wrap = bone_collection(sc.wraps, view, origin_m=sc.hip_centre_m, colour=WRAP_RGB, alpha=0.35, zorder=1.3,
+                               cull_back_faces=False, max_edge_m=None, edge_width=0.0)
+        out.append(ax.add_collection(wrap.collection, autolim=False))
     out += ax.plot(*project_mm(sc.rotation_axis_mm, view).T, ls="-.", lw=1.3, color=AXIS_COLOUR, zorder=4)
     obstacles = []  # screen polylines labels must not cover
     for i, m in enumerate(sc.muscles):
@@ -317,6 +322,8 @@ def _legend(sc, nerve_type) -> list:
         Line2D([], [], color=INTERNAL_COLOUR, lw=4, label="lever: internal rotation"),
         Line2D([], [], color=NO_LEVER_COLOUR, lw=4, label="almost no lever (< 1 mm)"),
     ]
+    if sc.wraps:
+        handles.append(Line2D([], [], color=WRAP_RGB, lw=8, alpha=0.6, label="wrap surface (the path bends over it)"))
     if nerve_type:
         from .. import nerve
         from . import nerve as nerve_figures

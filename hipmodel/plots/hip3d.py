@@ -24,6 +24,7 @@ from ..bones import bones_or_none, posed_vertices_m
 from ..kinematics import check_angle, joint_axes
 from ..lever import rotation_lever
 from ..mechanics import moment_arms_m, path_points_m
+from ..surfaces import Surface, wrap_surfaces
 from ..words import ALMOST_NO_LEVER_MM, lever_words
 from .style import AXIS_COLOUR, EXTERNAL_COLOUR, INTERNAL_COLOUR, NO_LEVER_COLOUR, PALETTE
 
@@ -32,6 +33,7 @@ __all__ = ["DEFAULT_STEP_DEG", "Hip3dFrames", "hip3d_frames", "hip3d_figure", "h
 
 DEFAULT_STEP_DEG = 2.0
 BONE_RGB = "rgb(237,224,194)"
+WRAP_RGB = "rgb(140,191,242)"  # wrap surfaces of an imported OpenSim model
 
 
 def to_screen(p_m, hip_m) -> np.ndarray:
@@ -68,6 +70,7 @@ class Hip3dFrames:
     reach: np.ndarray
     moment_arm_mm: np.ndarray
     credit: str
+    wraps: tuple = ()  # hipmodel.surfaces.Surface over all F poses (vertices (F, n, 3))
 
 
 def hip3d_frames(model, muscle_ids, adduction_deg: float = 0.0, rotation_deg: float = 0.0,
@@ -101,8 +104,10 @@ def hip3d_frames(model, muscle_ids, adduction_deg: float = 0.0, rotation_deg: fl
         levers.append(to_screen(np.stack([lev.foot_m, lev.tip_m], axis=1), hip))
         reach.append(to_screen(lev.reach_m, hip))
         mas.append(moment_arms_m(model, mu, flex, add, rot)[..., 2] * 1000.0)
+    wraps = tuple(Surface(w.name, w.kind, w.body, to_screen(w.vertices_m, hip), w.triangles)
+                  for w in wrap_surfaces(model, muscle_ids, flex, add, rot))
     return Hip3dFrames(flex, add, rot, femur, tri, pelvis, axis, names, paths, np.array(levers), np.array(reach),
-                       np.array(mas), credit)
+                       np.array(mas), credit, wraps)
 
 
 def _title(fr: Hip3dFrames, i: int, model_name: str) -> str:
@@ -116,6 +121,10 @@ def _f32(a) -> dict:
     """A float array as plotly.js's typed-array spec (base64 float32): small and fast to write."""
     a = np.ascontiguousarray(a, dtype="<f4")
     return {"dtype": "f4", "bdata": base64.b64encode(a.tobytes()).decode("ascii")}
+
+
+def _ijk(t) -> dict:
+    return dict(i=_i32(t[:, 0]), j=_i32(t[:, 1]), k=_i32(t[:, 2]))
 
 
 def _i32(a) -> dict:
@@ -134,6 +143,7 @@ def _moving_traces(fr: Hip3dFrames, i: int) -> list:
     out = []
     if fr.femur is not None:
         out.append(_xyz(fr.femur[i]))
+    out += [_xyz(w.vertices_m[i]) for w in fr.wraps if w.body == "femur"]
     out.append(_xyz(fr.axis[i]))
     for m in range(len(fr.names)):
         lev, c = fr.levers[m, i], _colour(fr.moment_arm_mm[m, i])
@@ -152,6 +162,8 @@ def _traces(fr: Hip3dFrames, start: int) -> tuple[list, list]:
     """Every trace at the starting frame, and the indices of those that the frames update."""
     data = [dict(type="mesh3d", **_xyz(v), i=_i32(t[:, 0]), j=_i32(t[:, 1]), k=_i32(t[:, 2]), color=BONE_RGB, flatshading=False,
                  hoverinfo="skip", name=name, lighting=_LIGHTING) for name, v, t in fr.pelvis]
+    data += [dict(type="mesh3d", **_xyz(w.vertices_m[0]), **_ijk(w.triangles), color=WRAP_RGB, opacity=0.35,
+                  hoverinfo="skip", name=f"wrap surface {w.name}") for w in fr.wraps if w.body != "femur"]
     moving = _moving_traces(fr, start)
     first, k = len(data), 0
     if fr.femur is not None:
@@ -159,6 +171,10 @@ def _traces(fr: Hip3dFrames, start: int) -> tuple[list, list]:
         data.append(dict(type="mesh3d", **moving[0], i=_i32(t[:, 0]), j=_i32(t[:, 1]), k=_i32(t[:, 2]), color=BONE_RGB,
                          flatshading=False, hoverinfo="skip", name="femur", lighting=_LIGHTING))
         k = 1
+    for w in (w for w in fr.wraps if w.body == "femur"):
+        data.append(dict(type="mesh3d", **moving[k], **_ijk(w.triangles), color=WRAP_RGB, opacity=0.35,
+                         hoverinfo="skip", name=f"wrap surface {w.name}"))
+        k += 1
     data.append(dict(type="scatter3d", **moving[k], mode="lines", hoverinfo="skip", name="femur's rotation axis",
                      line=dict(color=AXIS_COLOUR, width=4, dash="dashdot")))
     k += 1
@@ -234,7 +250,7 @@ def hip3d_spec(model, muscle_ids, adduction_deg: float = 0.0, rotation_deg: floa
                    aspectratio=dict(x=1.0, y=1.0, z=1.2),
                    xaxis=dict(range=[-250, 150], **axis_style), yaxis=dict(range=[-180, 220], **axis_style),
                    zaxis=dict(range=[-300, 180], **axis_style),
-                   camera=dict(eye=dict(x=0.45, y=-1.15, z=0.3), up=dict(x=0, y=0, z=1))),
+                   camera=dict(eye=dict(x=0.5, y=-1.3, z=0.3), up=dict(x=0, y=0, z=1))),
         xaxis=dict(title=dict(text="hip flexion (deg)"), range=[-22, 122], domain=boxes["x"], anchor="y",
                    gridcolor="#E5E5E5", linecolor="#888888"),
         yaxis=dict(title=dict(text="rotation moment arm (mm), + internal"), zeroline=False, domain=boxes["y"],
