@@ -18,6 +18,28 @@ from .memory import apply_preset, kept_widget, on_model_change, reset, tab_id
 from .upload import app_model, is_upload, upload_section, uploaded_ids
 
 
+# ----------------------------------------------------------------------------- figure sizes
+# Sized for a phone. On a narrow screen Streamlit stacks the columns and an image fills the
+# page's width, PHONE_COLUMN_PX on a 390 px phone (measured by tests/test_phone.py). A figure
+# w inches wide shown p px wide draws an f-point text f * p / (72 w) px high whatever its dpi,
+# so each figure's width is chosen from its smallest text: at least MIN_TEXT_PX on the phone.
+# On a desktop the same picture fills a wider column and its text is larger (about 15 px, the
+# page's own text size). One picture for both: one render per slider move, no HTML of our own.
+PHONE_COLUMN_PX = 358
+MIN_TEXT_PX = 9.0
+FIGURE_DPI = 130  # about one image pixel per screen pixel in a desktop column (560-600 px)
+
+
+def width_for_phone(smallest_pt: float) -> float:
+    """The widest figure (inches) whose ``smallest_pt`` text is MIN_TEXT_PX high on the phone, 3 % to spare."""
+    return round(0.97 * smallest_pt * PHONE_COLUMN_PX / (72.0 * MIN_TEXT_PX), 2)
+
+
+CURVE_WIDTH_IN = width_for_phone(plots.curves.CURVE_MIN_FONT)  # 9 pt -> 4.82 in
+ANATOMY_SMALLEST_PT = 7.5  # the nerve's labels on the view from behind (hipmodel/plots/anatomy.py)
+ANATOMY_WIDTH_IN = width_for_phone(ANATOMY_SMALLEST_PT)  # 4.02 in
+
+
 # ----------------------------------------------------------------------------- layout
 def sidebar() -> ExplorerState:
     sb = st.sidebar
@@ -109,8 +131,10 @@ def explorer_tab(state: ExplorerState, model: hm.Model) -> None:
                   f"rot {state.rotation:g}\u00b0)")
 
         def curve():
-            return plots.moment_arm_figure(FLEXION_GRID, data, current_flexion=state.flexion, **curve_args)
-        st.image(plots.moment_arm_png(FLEXION_GRID, data, state.flexion, dpi=90, **curve_args), width="stretch")
+            return plots.moment_arm_figure(FLEXION_GRID, data, current_flexion=state.flexion, width_in=CURVE_WIDTH_IN,
+                                           **curve_args)
+        st.image(plots.moment_arm_png(FLEXION_GRID, data, state.flexion, dpi=FIGURE_DPI, width_in=CURVE_WIDTH_IN,
+                                      **curve_args), width="stretch")
         png_svg_buttons(curve, f"moment_arm_{model.id}", "dl_curve")
         st.download_button("Curve as CSV", data=lambda: curve_csv(model.id, state), file_name=f"curve_{model.id}.csv",
                            mime="text/csv", key="dl_csv", on_click="ignore", width="stretch")
@@ -166,8 +190,9 @@ def anatomy_views(state: ExplorerState, model: hm.Model) -> None:
     nerve_type = explorer_nerve_controls(state)
 
     def anatomy():
-        return plots.anatomy_figure(model, state.muscles, *pose, layout="main", width_in=9.0, nerve_type=nerve_type)
-    st.image(plots.anatomy_png(model, state.muscles, *pose, layout="main", width_in=9.0, dpi=90,
+        return plots.anatomy_figure(model, state.muscles, *pose, layout="main", width_in=ANATOMY_WIDTH_IN,
+                                    nerve_type=nerve_type)
+    st.image(plots.anatomy_png(model, state.muscles, *pose, layout="main", width_in=ANATOMY_WIDTH_IN, dpi=FIGURE_DPI,
                                nerve_type=nerve_type), width="stretch")
     png_svg_buttons(anatomy, f"hip_{model.id}_f{state.flexion:g}", "dl_anatomy")
 

@@ -6,12 +6,26 @@ from __future__ import annotations
 import hashlib
 import numpy as np
 from matplotlib.figure import Figure
-from .style import EXTERNAL_COLOUR, INTERNAL_COLOUR, PALETTE
+from matplotlib.transforms import offset_copy
+from .style import EXTERNAL_COLOUR, INTERNAL_COLOUR, PALETTE, wrap_text
 from .blit import _CURVE_BLITS
+
+# The curve's text sizes (points). Every text on it is at least CURVE_MIN_FONT: on screen a
+# figure w inches wide shown p pixels wide draws it CURVE_MIN_FONT * p / (72 w) pixels high,
+# whatever the dpi (hipmodel.app.explorer picks w for a phone's column).
+CURVE_MIN_FONT = 9.0
+CURVE_TITLE_FONT = 10.0
+CURVE_WIDTH_IN = 7.5
+_CHAR_W = 0.6  # mean character width in font sizes (DejaVu Sans), a little generous
+_LEFT_IN, _RIGHT_IN = 0.8, 0.22  # tick labels and y label; the last x tick label and the pose dot at 120 deg
+_NOW_IN = 0.22  # the row above the main panel where the 'now' label sits
+_PANEL_IN, _PANEL_GAP_IN = 1.15, 0.3  # an extra panel and the gap above it (for its caption)
+_XLABEL_IN = 0.5  # x tick labels and the x label below the last panel
 
 
 def moment_arm_figure(flexion_deg, series, current_flexion=None, switches=None, show_adduction=False,
-                      show_flexion=False, show_length=False, title=None, reference=None) -> Figure:
+                      show_flexion=False, show_length=False, title=None, reference=None,
+                      width_in=CURVE_WIDTH_IN) -> Figure:
     """Rotation moment arm against flexion for one or more muscles.
 
     Parameters
@@ -21,20 +35,24 @@ def moment_arm_figure(flexion_deg, series, current_flexion=None, switches=None, 
         muscle name -> dict with arrays (n,) ``rotation_moment_arm_mm`` and optionally
         ``adduction_moment_arm_mm``, ``flexion_moment_arm_mm``, ``length_mm``.
     current_flexion : float, optional
-        Marked with a vertical line and a dot on every curve.
+        Marked with a vertical line and a dot on every curve, and labelled just above the plot.
     switches : dict, optional
         muscle name -> list of switch flexion angles (deg), annotated.
     show_adduction, show_flexion, show_length : bool
         Extra panels below the main one, sharing the flexion axis.
     reference : dict, optional
         A kept earlier curve to compare: name -> dict like ``series`` (drawn dashed).
+    width_in : float
+        Figure width in inches. Text sizes are fixed in points (the smallest is
+        :data:`CURVE_MIN_FONT`), so a narrower figure shown at the same width on screen has
+        larger text; the height follows from the panels and the legend.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
     fig, axs = _curve_skeleton(flexion_deg, series, switches, show_adduction, show_flexion, show_length, title,
-                               reference)
+                               reference, width_in)
     if current_flexion is not None:
         _curve_moving(axs, flexion_deg, series, current_flexion,
                       _curve_panels(show_adduction, show_flexion, show_length))
@@ -42,7 +60,7 @@ def moment_arm_figure(flexion_deg, series, current_flexion=None, switches=None, 
 
 
 def moment_arm_png(flexion_deg, series, current_flexion, switches=None, show_adduction=False, show_flexion=False,
-                   show_length=False, title=None, reference=None, dpi=90) -> bytes:
+                   show_length=False, title=None, reference=None, dpi=90, width_in=CURVE_WIDTH_IN) -> bytes:
     """The same picture as :func:`moment_arm_figure`, as PNG bytes, drawn fast for a slider.
 
     The curves are drawn once per data set and kept; each call draws only the
@@ -56,11 +74,11 @@ def moment_arm_png(flexion_deg, series, current_flexion, switches=None, show_add
                 if isinstance(d[k], np.ndarray):
                     digest.update(k.encode() + d[k].tobytes())
     sw = tuple((k, tuple(v)) for k, v in (switches or {}).items())
-    key = ("curve", digest.hexdigest(), sw, show_adduction, show_flexion, show_length, title, dpi)
+    key = ("curve", digest.hexdigest(), sw, show_adduction, show_flexion, show_length, title, dpi, float(width_in))
 
     def build():
         return _curve_skeleton(flexion_deg, series, switches, show_adduction, show_flexion, show_length, title,
-                               reference)
+                               reference, width_in)
 
     def moving(fig, axs):
         return _curve_moving(axs, flexion_deg, series, current_flexion,
@@ -70,39 +88,68 @@ def moment_arm_png(flexion_deg, series, current_flexion, switches=None, show_add
 
 
 def _curve_panels(show_adduction, show_flexion, show_length):
-    panels = [("rotation_moment_arm_mm", "rotation moment arm (mm)")]
+    """(data key, y label, caption above the panel) for each panel, the main one first."""
+    panels = [("rotation_moment_arm_mm", "rotation moment arm (mm)", None)]
     if show_adduction:
-        panels.append(("adduction_moment_arm_mm", "adduction moment arm (mm)\n+ adductor / \u2212 abductor"))
+        panels.append(("adduction_moment_arm_mm", "mm", "adduction moment arm (+ adductor, \u2212 abductor)"))
     if show_flexion:
-        panels.append(("flexion_moment_arm_mm", "flexion moment arm (mm)\n+ flexor / \u2212 extensor"))
+        panels.append(("flexion_moment_arm_mm", "mm", "flexion moment arm (+ flexor, \u2212 extensor)"))
     if show_length:
-        panels.append(("length_mm", "musculotendon length (mm)"))
+        panels.append(("length_mm", "mm", "musculotendon length"))
     return panels
 
 
-def _curve_skeleton(flexion_deg, series, switches, show_adduction, show_flexion, show_length, title, reference):
-    """The curves, zones and switch marks: everything that does not move with the flexion slider."""
+def _legend_rows(labels, width_in) -> tuple[int, int]:
+    """(columns, rows) of a legend of ``labels`` that fits ``width_in`` (estimated from the font size)."""
+    pt = CURVE_MIN_FONT
+    widest = max((len(s) for s in labels), default=0) * _CHAR_W * pt + 2.8 * pt  # text, handle and pad
+    ncol = max(1, min(len(labels), int((width_in * 72 - 0.1 * 72) // (widest + 2.0 * pt))))
+    return ncol, -(-len(labels) // ncol)
+
+
+def _curve_skeleton(flexion_deg, series, switches, show_adduction, show_flexion, show_length, title, reference,
+                    width_in=CURVE_WIDTH_IN):
+    """The curves, zones and switch marks: everything that does not move with the flexion slider.
+
+    Fixed margins in inches, worked out from the text sizes (no layout engine: faster, and the
+    plot does not shift between reruns): the title, a row for the 'now' label, the main panel,
+    each extra panel with its caption above it, the x labels, the legend below.
+    """
     x = np.asarray(flexion_deg, dtype=float)
     panels = _curve_panels(show_adduction, show_flexion, show_length)
-    heights = [2.2] + [1.0] * (len(panels) - 1)
-    height_in = 3.6 + 1.4 * (len(panels) - 1)
-    fig = Figure(figsize=(7.5, height_in))
-    axs = fig.subplots(len(panels), 1, sharex=True, squeeze=False, gridspec_kw={"height_ratios": heights})[:, 0]
-    # fixed margins in inches (no layout engine: faster, and the plot does not shift between reruns)
-    fig.subplots_adjust(left=0.9 / 7.5, right=0.98, top=1 - 0.35 / height_in, bottom=0.55 / height_in, hspace=0.12)
+    title = title or "Rotation moment arm against hip flexion (+ internal, \u2212 external)"
+    title = wrap_text(title, max(20, int((width_in - 0.2) * 72 / (_CHAR_W * CURVE_TITLE_FONT))))
+    title_in = 0.1 + (title.count("\n") + 1) * CURVE_TITLE_FONT * 1.25 / 72
+    labels = list(series) + [f"kept: {name}" for name in (reference or {})]
+    ncol, rows = _legend_rows(labels, width_in)
+    legend_in = rows * CURVE_MIN_FONT * 1.75 / 72 + 0.08
+    main_in = float(np.clip(0.4 * width_in, 2.2, 2.8))
+    extra = len(panels) - 1
+    top_in = title_in + _NOW_IN
+    bottom_in = _XLABEL_IN + legend_in
+    height_in = top_in + main_in + extra * (_PANEL_GAP_IN + _PANEL_IN) + bottom_in
+    fig = Figure(figsize=(width_in, height_in))
+    heights = [main_in] + [_PANEL_IN] * extra
+    axs = fig.subplots(len(panels), 1, sharex=True, squeeze=False,
+                       gridspec_kw={"height_ratios": heights, "hspace": _PANEL_GAP_IN / float(np.mean(heights))})[:, 0]
+    fig.subplots_adjust(left=_LEFT_IN / width_in, right=1 - _RIGHT_IN / width_in, top=1 - top_in / height_in,
+                        bottom=bottom_in / height_in)
+    fig.text(0.5, 1 - 0.06 / height_in, title, ha="center", va="top", fontsize=CURVE_TITLE_FONT)
 
     main = axs[0]
     ys = [np.asarray(s["rotation_moment_arm_mm"]) for s in series.values()]
     lim = max(5.0, *(float(np.nanmax(np.abs(y))) for y in ys)) * 1.15 if ys else 30.0
     main.axhspan(0, lim, color=INTERNAL_COLOUR, alpha=0.07, lw=0)
     main.axhspan(-lim, 0, color=EXTERNAL_COLOUR, alpha=0.07, lw=0)
-    main.text(0.01, 0.97, "internal rotation", transform=main.transAxes, va="top", fontsize=9, color=INTERNAL_COLOUR,
-              fontweight="bold")
-    main.text(0.01, 0.03, "external rotation", transform=main.transAxes, va="bottom", fontsize=9,
+    # 7 pt in from the left edge: clear of a pose dot at the start of the range
+    inset = offset_copy(main.transAxes, fig=fig, x=7, units="points")
+    main.text(0.0, 0.97, "internal rotation", transform=inset, va="top", fontsize=CURVE_MIN_FONT,
+              color=INTERNAL_COLOUR, fontweight="bold")
+    main.text(0.0, 0.03, "external rotation", transform=inset, va="bottom", fontsize=CURVE_MIN_FONT,
               color=EXTERNAL_COLOUR, fontweight="bold")
     main.axhline(0, color="k", lw=0.8)
     main.set_ylim(-lim, lim)
-    for ax, (key, label) in zip(axs, panels):
+    for ax, (key, label, caption) in zip(axs, panels):
         for i, (name, s) in enumerate(series.items()):
             if key in s:
                 ax.plot(x, s[key], color=PALETTE[i % len(PALETTE)], lw=2.2, label=name)
@@ -110,37 +157,58 @@ def _curve_skeleton(flexion_deg, series, switches, show_adduction, show_flexion,
             if key in s:
                 ax.plot(np.asarray(s.get("flexion_deg", x)), s[key], color="#777777", lw=1.5, ls="--",
                         label=f"kept: {name}")
-        ax.set_ylabel(label, fontsize=8)
+        ax.set_ylabel(label, fontsize=CURVE_MIN_FONT)
+        if caption:
+            ax.set_title(caption, fontsize=CURVE_MIN_FONT, loc="left", pad=3)
         ax.grid(alpha=0.3)
-        ax.tick_params(labelsize=8)
+        ax.tick_params(labelsize=CURVE_MIN_FONT)
+        ax.yaxis.get_major_locator().set_params(nbins=4 if ax is not main else "auto")
+    fig.align_ylabels(axs)
+    # switch labels one below the other (all muscles together), on the side with room
+    span = x.max() - x.min()
+    n = 0
     for i, (name, angles) in enumerate((switches or {}).items()):
         colour = PALETTE[list(series).index(name) % len(PALETTE)] if name in series else "k"
-        for k, a in enumerate(angles):
+        for a in angles:
+            left_of = a > x.min() + 0.7 * span
             main.plot([a], [0], marker="D", ms=7, color="white", mec=colour, mew=2, zorder=6)
-            main.annotate(f"switch {a:.1f}\u00b0", (a, 0), xytext=(6, -14 - 12 * i - 12 * k),
-                          textcoords="offset points", fontsize=8, color=colour, fontweight="bold")
-    axs[-1].set_xlabel("hip flexion (deg)")
+            main.annotate(f"switch {a:.1f}\u00b0", (a, 0), xytext=(-6 if left_of else 6, -15 - 12 * n),
+                          textcoords="offset points", fontsize=CURVE_MIN_FONT, color=colour, fontweight="bold",
+                          ha="right" if left_of else "left")
+            n += 1
+    axs[-1].set_xlabel("hip flexion (deg)", fontsize=CURVE_MIN_FONT)
     axs[-1].set_xlim(x.min(), x.max())
-    main.legend(loc="lower right", fontsize=8, framealpha=0.9)
-    main.set_title(title or "Rotation moment arm against hip flexion (+ internal, \u2212 external)", fontsize=10)
+    # the legend below the plot, out of the way of the curves and labels; it follows the last panel
+    handles, hl = main.get_legend_handles_labels()
+    if handles:
+        below = offset_copy(axs[-1].transAxes, fig=fig, x=-_LEFT_IN + 0.05, y=-_XLABEL_IN, units="inches")
+        fig.legend(handles, hl, loc="upper left", bbox_to_anchor=(0, 0), bbox_transform=below, ncol=ncol,
+                   fontsize=CURVE_MIN_FONT, frameon=False, borderaxespad=0, borderpad=0.2, handlelength=2.0,
+                   columnspacing=2.0)
     return fig, list(axs)
 
 
 def _curve_moving(axs, flexion_deg, series, current_flexion, panels) -> list:
-    """The current pose: a dotted line in every panel, a dot on every curve, a 'now' label."""
+    """The current pose: a dotted line in every panel, a dot on every curve, a 'now' label above the plot.
+
+    The label sits in its own row above the main panel, so it never covers the zone or switch
+    labels; the dots are not clipped, so one at either end of the range is drawn whole.
+    """
     x = np.asarray(flexion_deg, dtype=float)
     out = []
-    for ax, (key, _) in zip(axs, panels):
+    for ax, (key, *_) in zip(axs, panels):
         out.append(ax.axvline(current_flexion, color="k", lw=1, ls=":"))
         for i, s in enumerate(series.values()):
             if key in s:
                 out += ax.plot([current_flexion], [np.interp(current_flexion, x, s[key])], "o", ms=7,
-                               color=PALETTE[i % len(PALETTE)], mec="k", zorder=5)
+                               color=PALETTE[i % len(PALETTE)], mec="k", zorder=5, clip_on=False)
     main = axs[0]
-    right_side = current_flexion < x.min() + 0.8 * (x.max() - x.min())
-    out.append(main.annotate(f"now {current_flexion:g}\u00b0", (current_flexion, main.get_ylim()[1]),
-                             xytext=(3 if right_side else -3, -12), textcoords="offset points", fontsize=8,
-                             ha="left" if right_side else "right"))
+    frac = (current_flexion - x.min()) / max(x.max() - x.min(), 1e-9)
+    ha = "left" if frac < 0.25 else "right" if frac > 0.75 else "center"
+    out.append(main.annotate(f"now {current_flexion:g}\u00b0", (float(np.clip(frac, 0, 1)), 1.0),
+                             xycoords="axes fraction", xytext=({"left": -2, "right": 2, "center": 0}[ha], 3),
+                             textcoords="offset points", fontsize=CURVE_MIN_FONT, ha=ha, va="bottom",
+                             annotation_clip=False))
     return out
 
 
