@@ -29,6 +29,7 @@ from streamlit.testing.v1 import AppTest
 import hipmodel as hm
 from hipmodel.app.server import AppStartError, running_app
 from hipmodel import plots
+from hipmodel.app import explorer
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -254,8 +255,9 @@ def test_twenty_sessions_moving_sliders_at_once_each_see_their_own_numbers(one_r
         assert len(urls) == 2, (session, step, urls)  # curve and anatomy: the other tabs do not run
         for url in urls:
             assert valid_png(files[url]), (session, step, url)
-        lone = plots.anatomy_png(model, ("piriformis",), *poses_of(session)[step], layout="main", width_in=9.0,
-                                   dpi=90, nerve_type="A")  # the explorer draws the usual nerve course
+        lone = plots.anatomy_png(model, ("piriformis",), *poses_of(session)[step], layout="main",
+                                 width_in=explorer.ANATOMY_WIDTH_IN, dpi=explorer.FIGURE_DPI,
+                                 nerve_type="A")  # the explorer draws the usual nerve course
         same = files[urls[1]] == lone
         assert same, f"session {session} step {step}: anatomy picture is not its own pose's"
 

@@ -132,7 +132,8 @@ def _draw_frame(ax, view, small=False):
     for s in ax.spines.values():
         s.set_color("#BBBBBB")
     fs = 8 if small else 9
-    cx, cy, arm = x1 - 0.2 * (x1 - x0), y0 + 0.08 * (y1 - y0), 0.1 * (x1 - x0)
+    # orientation arrows at the bottom left, above the scale bar: where the femur never is
+    cx, cy, arm = x0 + 0.14 * (x1 - x0), y0 + 0.2 * (y1 - y0), 0.1 * (x1 - x0)
     arrow = dict(arrowstyle="-|>", color="#666666", lw=1)
     ax.annotate("", (cx + arm, cy), xytext=(cx, cy), arrowprops=arrow)
     ax.annotate("", (cx, cy + arm), xytext=(cx, cy), arrowprops=arrow)
@@ -305,22 +306,41 @@ def _lever_words(m) -> str:
     return f"{m.name}: {action_word(m.rotation_moment_arm_mm)}, lever {abs(m.rotation_moment_arm_mm):.1f} mm"
 
 
-def _anatomy_title(fig, model, sc):
+TITLE_PT = 10.5
+
+
+def _title_text(model, sc, width_in: float) -> str:
     f, a, r = sc.pose
-    words = "; ".join(_lever_words(m) for m in sc.muscles[:3])
-    return fig.text(0.01, 1 - 0.08 / fig.get_figheight(), f"Right hip at {f:g}\u00b0 flexion, {a:g}\u00b0 adduction, "
-                    f"{r:g}\u00b0 rotation ({model.name.split(' (')[0]})\n{words}", fontsize=10.5, ha="left",
-                    va="top")
+    chars = int(width_in * 72 / (TITLE_PT * 0.56))  # wrapped to the figure's width
+    head = wrap_text(f"Right hip at {f:g}\u00b0 flexion, {a:g}\u00b0 adduction, {r:g}\u00b0 rotation "
+                     f"({model.name.split(' (')[0]})", chars)
+    return head + "\n" + "\n".join(wrap_text(_lever_words(m), chars) for m in sc.muscles[:3])
+
+
+def _title_lines_max(model, sc, width_in: float) -> int:
+    """The most lines the title can take at any pose (the kept background is sized once for all)."""
+    chars = int(width_in * 72 / (TITLE_PT * 0.56))
+    head = f"Right hip at -20.5\u00b0 flexion, -30.5\u00b0 adduction, -45.5\u00b0 rotation ({model.name.split(' (')[0]})"
+    lines = len(wrap_text(head, chars).splitlines())
+    for m in sc.muscles[:3]:
+        lines += max(len(wrap_text(f"{m.name}: {w}", chars).splitlines())
+                     for w in ("almost no rotation lever (99.9 mm)", "external rotator, lever 99.9 mm"))
+    return lines
+
+
+def _anatomy_title(fig, model, sc):
+    return fig.text(0.01, 1 - 0.08 / fig.get_figheight(), _title_text(model, sc, fig.get_figwidth()),
+                    fontsize=TITLE_PT, ha="left", va="top")
 
 
 def _legend(sc, nerve_type) -> list:
     handles = [Line2D([], [], color=PALETTE[i % len(PALETTE)], lw=3.5, label=m.name) for i, m in enumerate(sc.muscles)]
     handles += [
-        Line2D([], [], color=PALETTE[0], lw=2, ls=(0, (2.5, 1.5)), alpha=0.7, label="muscle behind bone"),
-        Line2D([], [], color=AXIS_COLOUR, ls="-.", label="femur's rotation axis"),
-        Line2D([], [], color=EXTERNAL_COLOUR, lw=4, label="lever: external rotation"),
-        Line2D([], [], color=INTERNAL_COLOUR, lw=4, label="lever: internal rotation"),
-        Line2D([], [], color=NO_LEVER_COLOUR, lw=4, label="almost no lever (< 1 mm)"),
+        Line2D([], [], color=PALETTE[0], lw=2, ls=(0, (2.5, 1.5)), alpha=0.7, label="behind bone"),
+        Line2D([], [], color=AXIS_COLOUR, ls="-.", label="rotation axis"),
+        Line2D([], [], color=EXTERNAL_COLOUR, lw=4, label="lever: external"),
+        Line2D([], [], color=INTERNAL_COLOUR, lw=4, label="lever: internal"),
+        Line2D([], [], color=NO_LEVER_COLOUR, lw=4, label="lever < 1 mm"),
     ]
     if sc.wraps:
         handles.append(Line2D([], [], color=WRAP_RGB, lw=8, alpha=0.6, label="wrap surface (the path bends over it)"))
@@ -363,22 +383,34 @@ def _anatomy_skeleton(model, sc, views, nerve_type, width_in, layout):
             raise ValueError(f"view: must be one of {', '.join(VIEWS)}, got {v!r}")
     if layout == "single":
         views = views[:1]
+    stacked = layout == "main" and len(views) > 1 and width_in < 6.0  # a narrow column or a phone
     span_w, span_h = _panel_sizes(views, width_in, layout)
-    top_in = 0.9
+    top_in = 0.4 + 0.19 * _title_lines_max(model, sc, width_in)
     note = LEVER_NOTE + " " + " ".join(n[:1].upper() + n[1:] + "." for n in sc.notes)
     note += (" " + sc.bone_credit + ".") if sc.bone_credit else ""
-    chars = max(60, int(width_in * 13))
+    chars = max(40, int(width_in * 72 / (8.5 * 0.56)))
     note_lines = len(wrap_text(note, chars).splitlines())
     handles = _legend(sc, nerve_type)
     ncol = 2 if width_in < 6 else 4
     legend_rows = -(-len(handles) // ncol)
     bottom_in = 0.2 * legend_rows + 0.17 * note_lines + 0.25
     panel_h = 0.98 * width_in * span_h / span_w
+    if stacked:  # the chosen view across the width, the other two side by side below it
+        main = views[0]
+        main_h = 0.98 * width_in * np.ptp(VIEW_LIMITS[main][1]) / np.ptp(VIEW_LIMITS[main][0])
+        small_h = max(0.47 * width_in * np.ptp(VIEW_LIMITS[v][1]) / np.ptp(VIEW_LIMITS[v][0]) for v in views[1:])
+        panel_h = main_h + small_h + 0.35
     height_in = panel_h + top_in + bottom_in
     fig = Figure(figsize=(width_in, height_in))
     b, t = bottom_in / height_in, 1 - top_in / height_in
     axes = {}
-    if layout == "main" and len(views) > 1:
+    if stacked:
+        main_frac = main_h / height_in
+        axes[views[0]] = (fig.add_axes((0.01, t - main_frac, 0.98, main_frac)), "fine")
+        small_frac = small_h / height_in
+        for i, v in enumerate(views[1:3]):
+            axes[v] = (fig.add_axes((0.01 + 0.5 * i, b + 0.01, 0.47, small_frac)), "coarse")
+    elif layout == "main" and len(views) > 1:
         main_w = float(np.ptp(VIEW_LIMITS[views[0]][0])) / span_w
         ax = fig.add_axes((0.01, b, main_w * 0.98, t - b))
         axes[views[0]] = (ax, "fine")
