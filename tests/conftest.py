@@ -6,8 +6,11 @@ so every expected number can be worked out on paper.
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,11 +20,33 @@ from hipmodel.model import load_model, model_from_json
 
 BUNDLED_IDS = ("dostal1981", "gait2392", "rajagopal2016", "tlem2")
 TESTS_DIR = Path(__file__).resolve().parent
+REPO = TESTS_DIR.parent
 EXAMPLE_MODEL_FILE = TESTS_DIR / "data" / "example_custom_model.json"
 # ../shared/reference beside the checkout (CI puts it there): the OpenSim models and bone meshes.
 REFERENCE_DIR = Path(os.environ.get("HIPMODEL_REFERENCE_DIR", TESTS_DIR.parent.parent / "shared" / "reference"))
 OSIM_DIR = REFERENCE_DIR / "osim"
 MESH_DIR = REFERENCE_DIR / "meshes"
+
+
+def run_cli(*argv, timeout: float = 120, cwd=None, env: dict | None = None, **kw) -> subprocess.CompletedProcess:
+    """``python -m hipmodel ARGV`` in a real subprocess (this checkout first on the path), text captured.
+
+    ``stdout``/``stderr`` may be given to send either elsewhere; other keywords go to :func:`subprocess.run`.
+    """
+    env = dict(os.environ, PYTHONPATH=str(REPO), **(env or {}))
+    kw.setdefault("stdout", subprocess.PIPE)
+    kw.setdefault("stderr", subprocess.PIPE)
+    return subprocess.run([sys.executable, "-m", "hipmodel", *map(str, argv)], text=True, timeout=timeout,
+                          cwd=cwd or REPO, env=env, **kw)
+
+
+def run_main(argv, capsys) -> tuple[int, str, str]:
+    """The CLI in this process: (exit code, stdout text, stderr text)."""
+    from hipmodel.cli import main
+
+    out = io.StringIO()
+    code = main([str(a) for a in argv], out=out)
+    return code, out.getvalue(), capsys.readouterr().err
 
 
 def model_dict(muscles: dict, hip_pelvis=(0.0, 0.0, 0.0), hip_femur=(0.0, 0.0, 0.0), units="m", model_id="handmade"):

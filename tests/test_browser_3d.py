@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import hipmodel as hm
 from hipmodel.app.server import AppStartError, running_app
+from conftest import run_cli
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (.ci/run)")
@@ -75,7 +74,7 @@ def check_titles(titles):
 
 def test_the_downloaded_html_works_offline(browser, tmp_path):
     out = tmp_path / "hip.html"
-    subprocess.run([sys.executable, "-m", "hipmodel", "figure3d", "--out", str(out)], check=True, capture_output=True)
+    run_cli("figure3d", "--out", out, check=True)
     page = browser.new_page(viewport={"width": 1300, "height": 800})
     blocked = []
 

@@ -20,6 +20,7 @@ from hipmodel.mechanics import curves
 from hipmodel.model import load_bundled_models, load_model, model_from_json
 from hipmodel.stretch import figure4_steps, find_pose, length_change, load_poses, longest_length
 from hipmodel.switch import sign_change_angles
+from conftest import run_main
 
 MODELS = ("gait2392", "rajagopal2016", "dostal1981", "tlem2")
 
@@ -393,16 +394,8 @@ def test_export_writes_markdown_with_its_png_beside_it(tmp_path, rajagopal):
     assert png2 is None and "![" not in md2.read_text(encoding="utf-8")
 
 
-def run_cli(argv, capsys):
-    from hipmodel.cli import main
-
-    rc = main(argv)
-    cap = capsys.readouterr()
-    return rc, cap.out, cap.err
-
-
 def test_cli_answer_prints_the_best_match_with_its_numbers(capsys):
-    rc, out, err = run_cli(["answer", "why does the figure-4 stretch work"], capsys)
+    rc, out, err = run_main(["answer", "why does the figure-4 stretch work"], capsys)
     assert rc == 0 and not err
     a = Q.answer("why_figure4", load_model("gait2392"))
     assert out.startswith("Q: Why does the figure-4 stretch work?")
@@ -410,8 +403,8 @@ def test_cli_answer_prints_the_best_match_with_its_numbers(capsys):
 
 
 def test_cli_answer_out_dir_and_other_model(tmp_path, capsys):
-    rc, out, _ = run_cli(["answer", "is", "the", "piriformis", "an", "abductor", "--model", "rajagopal2016",
-                          "--out", str(tmp_path / "ans")], capsys)
+    rc, out, _ = run_main(["answer", "is", "the", "piriformis", "an", "abductor", "--model", "rajagopal2016",
+                           "--out", str(tmp_path / "ans")], capsys)
     assert rc == 0
     assert (tmp_path / "ans" / "abductor.md").is_file() and (tmp_path / "ans" / "abductor.png").is_file()
     a = Q.answer("abductor", load_model("rajagopal2016"))
@@ -419,7 +412,7 @@ def test_cli_answer_out_dir_and_other_model(tmp_path, capsys):
 
 
 def test_cli_answer_out_of_scope_is_honest_and_exit_0(capsys):
-    rc, out, _ = run_cli(["answer", "what medication should I take for my sciatica"], capsys)
+    rc, out, _ = run_main(["answer", "what medication should I take for my sciatica"], capsys)
     assert rc == 0 and "not medical advice" in out and "physiotherapist or a doctor" in out
 
 
@@ -430,21 +423,21 @@ def test_cli_answer_out_of_scope_is_honest_and_exit_0(capsys):
     (["answer", "why", "--model", "nope"], "unknown model"),
 ])
 def test_cli_answer_errors_exit_2(argv, msg, capsys):
-    rc, out, err = run_cli(argv, capsys)
+    rc, out, err = run_main(argv, capsys)
     assert rc == 2 and msg in err and err.count("\n") == 1
 
 
 def test_cli_answer_out_that_is_a_file_exits_2(tmp_path, capsys):
     f = tmp_path / "file.txt"
     f.write_text("x")
-    rc, _, err = run_cli(["answer", "why does the figure-4 stretch work", "--out", str(f)], capsys)
+    rc, _, err = run_main(["answer", "why does the figure-4 stretch work", "--out", str(f)], capsys)
     assert rc == 2 and "is a file" in err
-    rc, _, err = run_cli(["answer", "why", "--out", str(tmp_path / "no" / "such" / "dir")], capsys)
+    rc, _, err = run_main(["answer", "why", "--out", str(tmp_path / "no" / "such" / "dir")], capsys)
     assert rc == 2 and "does not exist" in err
 
 
 def test_cli_answer_list(capsys):
-    rc, out, _ = run_cli(["answer", "--list"], capsys)
+    rc, out, _ = run_main(["answer", "--list"], capsys)
     assert rc == 0 and all(q in out for q in Q.question_ids())
 
 

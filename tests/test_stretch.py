@@ -13,6 +13,7 @@ from hipmodel.mechanics import curves, muscle_length_m
 from hipmodel.model import load_model
 from hipmodel.switch import sign_change_angles
 from hipmodel.words import rotation_words
+from conftest import run_main
 
 MODELS = ("gait2392", "rajagopal2016", "dostal1981", "tlem2")
 REQUIRED_POSES = {"standing", "sitting", "figure4", "knee_to_opposite_shoulder", "mcgovern1", "mcgovern2",
@@ -402,16 +403,8 @@ def test_poses_bar_figure_and_every_answer_figure(gait):
     assert plots.answer_figure(Q.answer(Q.OUT_OF_SCOPE_ID, gait)) is None
 
 
-def run_cli(argv, capsys):
-    from hipmodel.cli import main
-
-    rc = main(argv)
-    cap = capsys.readouterr()
-    return rc, cap.out, cap.err
-
-
 def test_cli_stretch_pose(capsys):
-    rc, out, err = run_cli(["stretch", "--pose", "figure4"], capsys)
+    rc, out, err = run_main(["stretch", "--pose", "figure4"], capsys)
     assert rc == 0 and not err
     g = load_model("gait2392")
     lc = S.length_change(g, piri(g), *S.find_pose("figure4").angles)
@@ -421,7 +414,7 @@ def test_cli_stretch_pose(capsys):
 
 
 def test_cli_stretch_unknown_pose_lists_closest_and_exits_2(capsys):
-    rc, out, err = run_cli(["stretch", "--pose", "figure5"], capsys)
+    rc, out, err = run_main(["stretch", "--pose", "figure5"], capsys)
     assert rc == 2 and not out
     assert "unknown pose 'figure5'; closest: figure4" in err and err.count("\n") == 1
 
@@ -436,20 +429,20 @@ def test_cli_stretch_unknown_pose_lists_closest_and_exits_2(capsys):
     (["stretch", "--longest", "--flexion-range", "100", "10"], "flexion range: high"),
 ])
 def test_cli_stretch_errors_are_one_line_exit_2(argv, msg, capsys):
-    rc, out, err = run_cli(argv, capsys)
+    rc, out, err = run_main(argv, capsys)
     assert rc == 2 and msg in err and err.count("\n") == 1
 
 
 def test_cli_stretch_list_longest_steps_and_angles(capsys):
-    rc, out, _ = run_cli(["stretch", "--list", "--model", "rajagopal2016"], capsys)
+    rc, out, _ = run_main(["stretch", "--list", "--model", "rajagopal2016"], capsys)
     assert rc == 0 and all(p.id in out for p in S.load_poses())
-    rc, out, _ = run_cli(["stretch", "--longest"], capsys)
+    rc, out, _ = run_main(["stretch", "--longest"], capsys)
     g = load_model("gait2392")
     best = S.longest_length(g, piri(g))
     assert rc == 0 and f"{best.change_mm:+.1f} mm" in out and "adduction max" in out
-    rc, out, _ = run_cli(["stretch", "--steps"], capsys)
+    rc, out, _ = run_main(["stretch", "--steps"], capsys)
     assert rc == 0 and out.count("\n") >= 4 and "fall out to the side" in out
-    rc, out, _ = run_cli(["stretch", "--flexion", "30", "--rotation", "20"], capsys)
+    rc, out, _ = run_main(["stretch", "--flexion", "30", "--rotation", "20"], capsys)
     lc = S.length_change(g, piri(g), 30.0, 0.0, 20.0)
     assert rc == 0 and f"{float(lc.change_mm):+.1f} mm" in out and "internal rotation lengthens it" in out
 
