@@ -10,16 +10,14 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 import hipmodel as hm
 from hipmodel.app.server import AppStartError, running_app
-from conftest import run_cli
+from conftest import CHROME_ARGS, CHROMIUM, run_cli
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (.ci/run)")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "out"
 TITLE = re.compile(r"Flexion (-?\d+)\u00b0.*?Piriformis: ([+-]\d+\.\d) mm, ([a-z ]+)")
@@ -37,8 +35,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--no-first-run",
-                                                               "--disable-background-networking"])
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
         yield b
         b.close()
 

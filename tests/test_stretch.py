@@ -3,6 +3,8 @@ the longest-length search and the figure-4 steps."""
 
 from __future__ import annotations
 
+import re
+
 import json
 
 import numpy as np
@@ -13,7 +15,7 @@ from hipmodel.mechanics import curves, muscle_length_m
 from hipmodel.model import load_model
 from hipmodel.switch import sign_change_angles
 from hipmodel.words import rotation_words
-from conftest import run_main
+from conftest import GAIT2392_HIP, GAIT2392_PATHS, hand_length_mm, hand_moment_arm_mm, run_main
 
 MODELS = ("gait2392", "rajagopal2016", "dostal1981", "tlem2")
 REQUIRED_POSES = {"standing", "sitting", "figure4", "knee_to_opposite_shoulder", "mcgovern1", "mcgovern2",
@@ -129,14 +131,24 @@ def test_length_change_against_standing_broadcasts(gait):
     assert float(S.length_change(gait, mu, 90.0).length_mm) == pytest.approx(151.2, abs=0.05)
 
 
-def test_pose_table_matches_length_change(rajagopal):
-    mu = piri(rajagopal)
-    for r in S.pose_table(rajagopal, mu):
-        lc = S.length_change(rajagopal, mu, *r.pose.angles)
-        assert r.change_mm == pytest.approx(float(lc.change_mm))
-        assert r.rotation_moment_arm_mm == pytest.approx(float(lc.rotation_moment_arm_mm))
-        expect = "internal rotation" if lc.rotation_moment_arm_mm < 0 else "external rotation"
-        assert r.lengthening_rotation == expect
+def test_pose_table_against_the_hand_written_path(gait):
+    """Every named pose's change, moment arm and words against the Gait2392 piriformis written out by
+    hand from hip_geometry.md (conftest.hand_length_mm), not against length_change, which pose_table calls."""
+    mu = piri(gait)
+    pelvis, femur = GAIT2392_PATHS["piriformis"]
+    standing = hand_length_mm(pelvis, femur, GAIT2392_HIP, 0.0)
+    assert standing == pytest.approx(136.3, abs=0.05)  # hip_geometry.md's own figure
+    rows = S.pose_table(gait, mu)
+    assert len(rows) >= 3
+    for r in rows:
+        length = hand_length_mm(pelvis, femur, GAIT2392_HIP, *r.pose.angles)
+        assert r.length_mm == pytest.approx(length, abs=1e-9)
+        assert r.change_mm == pytest.approx(length - standing, abs=1e-9)
+        assert r.change_pct == pytest.approx(100 * (length - standing) / standing, abs=1e-9)
+        arm = hand_moment_arm_mm("piriformis", *r.pose.angles)
+        assert r.rotation_moment_arm_mm == pytest.approx(arm, abs=1e-4)
+        # a muscle that pulls towards internal rotation (arm > 0) is lengthened by external rotation
+        assert r.lengthening_rotation == ("external rotation" if arm > 0 else "internal rotation"), r.pose.id
 
 
 def test_length_map_is_one_grid_equal_to_pointwise(gait):
@@ -284,7 +296,8 @@ def test_figure4_steps_numbers_and_sentences(model_id):
         assert st.rotation_moment_arm_mm == pytest.approx(float(c.rotation_moment_arm_mm))
         assert st.change_mm == pytest.approx(st.length_mm - steps[0].length_mm)
         for v in st.shown.values():  # each recorded number is in the sentence, as shown
-            assert any(s in st.sentence for s in (f"{v:.0f}", f"{v:.1f}", f"{v:+.1f}", f"{v:g}"))
+            assert any(re.search(rf"(?<![\d.]){re.escape(f'{abs(v):.{d}f}')}(?!\d|\.\d)", st.sentence)
+                       for d in (0, 1)), (v, st.sentence)
     assert sum(s.step_change_mm for s in steps) == pytest.approx(steps[-1].change_mm)
     # why the stretch works: deep flexion turns the piriformis into an internal rotator, so turning out lengthens
     assert steps[0].rotation_moment_arm_mm < 0 < steps[1].rotation_moment_arm_mm
