@@ -168,6 +168,24 @@ class FieldChecker:
             self.fail(where, f"{value!r} is not one of {', '.join(allowed)}")
         return value
 
+    def document(self, data, version: int) -> dict:
+        """The top level of a data file: a JSON object whose ``schema_version`` is ``version``."""
+        if not isinstance(data, dict):
+            self.fail("(top level)", "expected a JSON object")
+        found = self.get(data, "schema_version", "", int)
+        if found != version:
+            self.fail("schema_version", f"unsupported version {found} (this hipmodel reads {version})")
+        return data
+
+    def sources(self, data: dict) -> dict:
+        """The file's non-empty ``sources`` object, each source with a ``citation``."""
+        sources = self.get(data, "sources", "", dict)
+        if not sources:
+            self.fail("sources", "at least one source is required")
+        for key, src in sources.items():
+            self.get(src, "citation", f"sources.{key}", str)
+        return sources
+
     def source_key(self, value, where: str, sources: dict) -> str:
         if not isinstance(value, str) or value not in sources:
             self.fail(where, f"unknown source {value!r} (defined: {', '.join(sources)})")

@@ -1,4 +1,4 @@
-"""Model data: frozen dataclasses and a validating JSON loader.
+"""Model data: a validating JSON loader of the records in :mod:`hipmodel.model_types`.
 
 A model file (``data/model_<id>.json``, schema in ``docs/model_schema.md``) holds the
 hip and knee centres, drawing landmarks and the muscles' straight-line path points,
@@ -13,16 +13,24 @@ units and femur origin.
 
 from __future__ import annotations
 
-import difflib
 import math
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from .datafile import DATA_DIR, DataFileError, FieldChecker, parse_json, read_text
+from .datafile import DATA_DIR, FieldChecker, parse_json, read_text
 from .geometry_check import geometry_problem
 from .limits import MAX_PATH_POINTS
+from .model_types import (
+    BODIES,
+    DEFAULT_MODEL_ID,
+    Landmark,
+    Model,
+    ModelDataError,
+    Muscle,
+    PathPoint,
+    closest_names,
+)
 
 __all__ = [
     "DATA_DIR",
@@ -40,136 +48,9 @@ __all__ = [
     "closest_names",
 ]
 
-DEFAULT_MODEL_ID = "gait2392"
-BODIES = ("pelvis", "femur")
 UNIT_TO_METRES = {"m": 1.0, "cm": 0.01, "mm": 0.001}
 SCHEMA_VERSION = 1
 MAX_FILE_BYTES = 1_000_000  # a model is a few kB; refuse anything absurd before parsing
-
-
-class ModelDataError(DataFileError):
-    """A model file is missing, malformed or inconsistent.
-
-    The message names the file and the field (JSON path) at fault.
-    """
-
-
-
-@dataclass(frozen=True)
-class PathPoint:
-    """One fixed path point: the body it is attached to and its location (m).
-
-    For femur points the location is relative to the hip centre.
-    """
-
-    body: str
-    location_m: tuple[float, float, float]
-
-
-@dataclass(frozen=True)
-class Muscle:
-    """A muscle as a polyline of fixed path points, origin first.
-
-    ``path``: a general path (e.g. a :class:`hipmodel.osim.OsimMuscle` with wrapping,
-    conditional or moving points) with ``length_m``, ``moment_arms_m``, ``path_points_m``,
-    ``moment_arms_numeric_m`` and ``crossing_m``; :mod:`hipmodel.mechanics` then computes
-    through it, and ``points`` are its path points at the neutral pose (drawing hints only).
-    """
-
-    id: str
-    name: str
-    source_name: str
-    group: str
-    source: str
-    points: tuple[PathPoint, ...]
-    architecture: dict | None = None
-    path: object | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def bodies(self) -> tuple[str, ...]:
-        return tuple(p.body for p in self.points)
-
-    @property
-    def locations_m(self) -> np.ndarray:
-        """Path point locations, shape (k, 3), in metres in each point's body frame."""
-        return np.array([p.location_m for p in self.points], dtype=float)
-
-    @property
-    def on_femur(self) -> np.ndarray:
-        """Boolean mask, shape (k,): True where the point is on the femur."""
-        return np.array([b == "femur" for b in self.bodies])
-
-
-@dataclass(frozen=True)
-class Landmark:
-    id: str
-    name: str
-    body: str
-    location_m: tuple[float, float, float]
-    source: str
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Model:
-    """A hip model: frames, centres, landmarks and muscles, lengths in metres."""
-
-    id: str
-    name: str
-    description: str
-    sources: dict
-    hip_centre_m: tuple[float, float, float]  # in the pelvis frame
-    knee_centre_m: tuple[float, float, float]  # in the femur frame, relative to the hip centre
-    muscles: tuple[Muscle, ...]
-    landmarks: tuple[Landmark, ...] = ()
-    approximate_frame_alignment: bool = False
-    left_out: str = ""
-    use_for_length: bool = True  # False: the geometry's lengths contradict measurement (reason in the file)
-    switch_uncertainty_deg: float = 0.0  # +/- on its switch angle (an uncertain zero-flexion reference)
-    path: str = ""
-    _index: dict = field(default_factory=dict, repr=False, compare=False)
-    wraps: tuple = ()  # wrap surfaces (hipmodel.osim.WrapObject) of an imported .osim, for drawing
-    origin: object | None = field(default=None, repr=False, compare=False)  # e.g. the OsimImport it came from
-
-    @property
-    def hip_centre(self) -> np.ndarray:
-        return np.array(self.hip_centre_m)
-
-    @property
-    def muscle_ids(self) -> tuple[str, ...]:
-        return tuple(m.id for m in self.muscles)
-
-    def citation(self, key: str | None = None) -> str:
-        """The full citation for a source key (default: the first source)."""
-        src = self.sources[key] if key else next(iter(self.sources.values()))
-        extra = src.get("file") or src.get("table") or ""
-        return f"{src['citation']}" + (f" [{extra}]" if extra else "")
-
-    def muscle(self, name: str) -> Muscle:
-        """Find a muscle by id, readable name (case-insensitive) or source-model name.
-
-        Raises
-        ------
-        KeyError
-            With the closest valid names, if nothing matches.
-        """
-        key = str(name).strip().lower()
-        if key in self._index:
-            return self._index[key]
-        alias = _bundled_aliases().get(key)  # e.g. Rajagopal's 'glmed3_r' typed for Gait2392
-        if alias in self._index:
-            return self._index[alias]
-        near = closest_names(key, self._index.keys())
-        hint = f"; closest: {', '.join(near)}" if near else ""
-        raise KeyError(
-            f"unknown muscle '{name}' in model '{self.id}'{hint} "
-            f"(valid ids: {', '.join(self.muscle_ids)})"
-        )
-
-
-def closest_names(name: str, candidates, n: int = 3) -> list[str]:
-    """Up to ``n`` candidates that look like ``name`` (difflib ratio >= 0.5)."""
-    return difflib.get_close_matches(str(name).lower(), list(candidates), n=n, cutoff=0.5)
 
 
 # ---------------------------------------------------------------------------------
@@ -203,14 +84,95 @@ class _Checker(FieldChecker):
             out.append(float(v) * scale)
         return tuple(out)
 
+    def body(self, value: str, where: str) -> str:
+        if value not in BODIES:
+            self.fail(where, f"unknown body {value!r} (allowed: {', '.join(BODIES)})")
+        return value
+
+
+class _Frame:
+    """Units and femur origin of one file: turns its numbers into the :class:`Model`'s metres."""
+
+    def __init__(self, c: _Checker, scale: float, hip_femur: np.ndarray):
+        self.c, self.scale, self.hip_femur = c, scale, hip_femur
+
+    def point(self, raw: dict, where: str) -> tuple[str, tuple[float, float, float]]:
+        """A point's body and location (m); femur points relative to the hip centre."""
+        body = self.c.body(self.c.get(raw, "body", where, str), f"{where}.body")
+        loc = np.array(self.c.vec3(self.c.get(raw, "location", where), f"{where}.location", self.scale))
+        v = loc - (self.hip_femur if body == "femur" else 0.0)
+        return body, tuple(float(x) for x in v)
+
+
+def _landmarks(c: _Checker, frame: _Frame, data: dict, sources: dict) -> list[Landmark]:
+    landmarks = []
+    for i, lm in enumerate(c.get(data, "landmarks", "", list)):
+        w = f"landmarks[{i}]"
+        body, location = frame.point(lm, w)
+        landmarks.append(
+            Landmark(
+                id=c.get(lm, "id", w, str),
+                name=c.get(lm, "name", w, str),
+                body=body,
+                location_m=location,
+                source=c.source_key(c.get(lm, "source", w), f"{w}.source", sources),
+                note=c.optional(lm, "note", w, str, ""),
+            )
+        )
+    return landmarks
+
+
+def _path_points(c: _Checker, frame: _Frame, mr: dict, w: str, hip_pelvis) -> tuple[PathPoint, ...]:
+    """A muscle's path: 2 to MAX_PATH_POINTS points crossing the hip, usable at every pose."""
+    path_raw = c.get(mr, "path", w, list)
+    if len(path_raw) < 2:
+        c.fail(f"{w}.path", f"needs at least 2 points, got {len(path_raw)}")
+    if len(path_raw) > MAX_PATH_POINTS:
+        c.fail(f"{w}.path", f"{len(path_raw)} points; at most {MAX_PATH_POINTS} per muscle (the work limit)")
+    points = [PathPoint(*frame.point(pr, f"{w}.path[{j}]")) for j, pr in enumerate(path_raw)]
+    bodies = [p.body for p in points]
+    if "pelvis" not in bodies or "femur" not in bodies:
+        c.fail(f"{w}.path", "the muscle does not cross the hip: it needs a point on the pelvis and one on the femur")
+    for j in range(len(points) - 1):
+        if np.allclose(points[j].location_m, points[j + 1].location_m) and points[j].body == points[j + 1].body:
+            c.fail(f"{w}.path[{j + 1}]", "repeats the previous point (zero-length segment)")
+    bad = geometry_problem(hip_pelvis, bodies, [p.location_m for p in points])
+    if bad is not None:  # usable at every pose of the joint range, or refused here
+        c.fail(f"{w}.path[{bad[0]}]", bad[1])
+    return tuple(points)
+
+
+def _muscles(c: _Checker, frame: _Frame, data: dict, sources: dict, hip_pelvis) -> tuple[list[Muscle], dict]:
+    """The muscles, and the index of their ids and names (lower case) that :meth:`Model.muscle` reads."""
+    muscles_raw = c.get(data, "muscles", "", list)
+    if not muscles_raw:
+        c.fail("muscles", "at least one muscle is required")
+    muscles, index = [], {}
+    for i, mr in enumerate(muscles_raw):
+        mid = c.get(mr, "id", f"muscles[{i}]", str)
+        w = f"muscles[{i}] ({mid})"
+        points = _path_points(c, frame, mr, w, hip_pelvis)
+        arch = c.optional(mr, "architecture", w, dict, None)
+        muscle = Muscle(
+            id=mid,
+            name=c.get(mr, "name", w, str),
+            source_name=c.get(mr, "source_name", w, str),
+            group=c.optional(mr, "group", w, str, ""),
+            source=c.source_key(c.get(mr, "source", w), f"{w}.source", sources),
+            points=points,
+            architecture=arch,
+        )
+        for key in {muscle.id.lower(), muscle.name.lower(), muscle.source_name.lower()}:
+            if key in index:
+                c.fail(f"{w}", f"duplicate muscle id or name {key!r} (also used by '{index[key].id}')")
+            index[key] = muscle
+        muscles.append(muscle)
+    return muscles, index
+
 
 def _parse(data, fname: str, path: str = "") -> Model:
     c = _Checker(fname)
-    if not isinstance(data, dict):
-        c.fail("(top level)", "expected a JSON object")
-    version = c.get(data, "schema_version", "", int)
-    if version != SCHEMA_VERSION:
-        c.fail("schema_version", f"unsupported version {version} (this hipmodel reads {SCHEMA_VERSION})")
+    c.document(data, SCHEMA_VERSION)
     model_id = c.get(data, "id", "", str)
     name = c.get(data, "name", "", str)
     units = c.get(data, "units", "", str)
@@ -218,12 +180,7 @@ def _parse(data, fname: str, path: str = "") -> Model:
         c.fail("units", f"{units!r} is not one of {', '.join(UNIT_TO_METRES)}")
     scale = UNIT_TO_METRES[units]
     c.get(data, "frame_convention", "", str)
-
-    sources = c.get(data, "sources", "", dict)
-    if not sources:
-        c.fail("sources", "at least one source is required")
-    for key, src in sources.items():
-        c.get(src, "citation", f"sources.{key}", str)
+    sources = c.sources(data)
 
     hip = c.get(data, "hip_centre", "", dict)
     hip_pelvis = c.vec3(c.get(hip, "pelvis", "hip_centre"), "hip_centre.pelvis", scale)
@@ -233,75 +190,9 @@ def _parse(data, fname: str, path: str = "") -> Model:
     knee_femur = np.array(c.vec3(c.get(knee, "femur", "knee_centre"), "knee_centre.femur", scale))
     c.source_key(c.get(knee, "source", "knee_centre"), "knee_centre.source", sources)
 
-    def on_body(body, where):
-        if body not in BODIES:
-            c.fail(where, f"unknown body {body!r} (allowed: {', '.join(BODIES)})")
-        return body
-
-    def located(body: str, loc) -> tuple[float, float, float]:
-        # femur points are kept relative to the hip centre (the joint's rotation centre)
-        v = np.array(loc) - (hip_femur if body == "femur" else 0.0)
-        return tuple(float(x) for x in v)
-
-    landmarks = []
-    for i, lm in enumerate(c.get(data, "landmarks", "", list)):
-        w = f"landmarks[{i}]"
-        body = on_body(c.get(lm, "body", w, str), f"{w}.body")
-        landmarks.append(
-            Landmark(
-                id=c.get(lm, "id", w, str),
-                name=c.get(lm, "name", w, str),
-                body=body,
-                location_m=located(body, c.vec3(c.get(lm, "location", w), f"{w}.location", scale)),
-                source=c.source_key(c.get(lm, "source", w), f"{w}.source", sources),
-                note=c.optional(lm, "note", w, str, ""),
-            )
-        )
-
-    muscles_raw = c.get(data, "muscles", "", list)
-    if not muscles_raw:
-        c.fail("muscles", "at least one muscle is required")
-    muscles, index = [], {}
-    for i, mr in enumerate(muscles_raw):
-        w = f"muscles[{i}]"
-        mid = c.get(mr, "id", w, str)
-        w = f"muscles[{i}] ({mid})"
-        points = []
-        path_raw = c.get(mr, "path", w, list)
-        if len(path_raw) < 2:
-            c.fail(f"{w}.path", f"needs at least 2 points, got {len(path_raw)}")
-        if len(path_raw) > MAX_PATH_POINTS:
-            c.fail(f"{w}.path", f"{len(path_raw)} points; at most {MAX_PATH_POINTS} per muscle (the work limit)")
-        for j, pr in enumerate(path_raw):
-            pw = f"{w}.path[{j}]"
-            body = on_body(c.get(pr, "body", pw, str), f"{pw}.body")
-            loc = c.vec3(c.get(pr, "location", pw), f"{pw}.location", scale)
-            points.append(PathPoint(body, located(body, loc)))
-        bodies = [p.body for p in points]
-        if "pelvis" not in bodies or "femur" not in bodies:
-            c.fail(f"{w}.path", "the muscle does not cross the hip: it needs a point on the pelvis and one on the femur")
-        for j in range(len(points) - 1):
-            if np.allclose(points[j].location_m, points[j + 1].location_m) and points[j].body == points[j + 1].body:
-                c.fail(f"{w}.path[{j + 1}]", "repeats the previous point (zero-length segment)")
-        bad = geometry_problem(hip_pelvis, bodies, [p.location_m for p in points])
-        if bad is not None:  # usable at every pose of the joint range, or refused here
-            c.fail(f"{w}.path[{bad[0]}]", bad[1])
-        arch = c.optional(mr, "architecture", w, dict, None)
-        muscle = Muscle(
-            id=mid,
-            name=c.get(mr, "name", w, str),
-            source_name=c.get(mr, "source_name", w, str),
-            group=c.optional(mr, "group", w, str, ""),
-            source=c.source_key(c.get(mr, "source", w), f"{w}.source", sources),
-            points=tuple(points),
-            architecture=arch,
-        )
-        for key in {muscle.id.lower(), muscle.name.lower(), muscle.source_name.lower()}:
-            if key in index:
-                c.fail(f"{w}", f"duplicate muscle id or name {key!r} (also used by '{index[key].id}')")
-            index[key] = muscle
-        muscles.append(muscle)
-
+    frame = _Frame(c, scale, hip_femur)
+    landmarks = _landmarks(c, frame, data, sources)
+    muscles, index = _muscles(c, frame, data, sources, hip_pelvis)
     return Model(
         id=model_id,
         name=name,
@@ -362,7 +253,7 @@ def load_bundled_models(data_dir: Path | None = None) -> tuple[dict[str, Model],
     return usable, broken
 
 
-def _bundled_aliases() -> dict[str, str]:
+def bundled_aliases() -> dict[str, str]:
     """Every bundled model's muscle names and source names, mapped to the muscle id."""
     out = {}
     for model in load_bundled_models()[0].values():  # a broken file is reported where it is loaded

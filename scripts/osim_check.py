@@ -16,21 +16,9 @@ from pathlib import Path
 import numpy as np
 
 from hipmodel.osim import read_osim
-from hipmodel.osim.reference import OpenSimReference
+from hipmodel.osim.reference import OpenSimReference, bisect_sign_change as switch_angle
 
 FILES = (("Gait2392", "gait2392_thelen2003muscle.osim", "peri_r"), ("Rajagopal2016", "Rajagopal2016.osim", "piri_r"))
-
-
-def switch_angle(fn, lo=0.0, hi=100.0):
-    flo = fn(lo)
-    for _ in range(50):
-        mid = 0.5 * (lo + hi)
-        fm = fn(mid)
-        if np.sign(fm) == np.sign(flo):
-            lo, flo = mid, fm
-        else:
-            hi = mid
-    return 0.5 * (lo + hi)
 
 
 def main(argv=None):

@@ -1,30 +1,17 @@
 """A real browser: `streamlit run` on localhost, driven by Playwright with Debian's chromium."""
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 import hipmodel as hm
-from hipmodel.app.server import AppStartError, running_app
+from conftest import CHROME_ARGS, CHROMIUM
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(os.environ.get("HIPMODEL_ARTIFACTS", ROOT / "out"))
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (.ci/run installs it)")
-CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def server():
-    try:
-        with running_app() as (_, url):
-            yield url
-    except AppStartError as e:
-        pytest.fail(str(e))
 
 
 @pytest.fixture(scope="module")

@@ -10,17 +10,14 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import hipmodel as hm
 from hipmodel.app.server import AppStartError, running_app
+from conftest import CHROME_ARGS, CHROMIUM, run_cli
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (.ci/run)")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "out"
 TITLE = re.compile(r"Flexion (-?\d+)\u00b0.*?Piriformis: ([+-]\d+\.\d) mm, ([a-z ]+)")
@@ -38,8 +35,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--no-first-run",
-                                                               "--disable-background-networking"])
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
         yield b
         b.close()
 
@@ -75,7 +71,7 @@ def check_titles(titles):
 
 def test_the_downloaded_html_works_offline(browser, tmp_path):
     out = tmp_path / "hip.html"
-    subprocess.run([sys.executable, "-m", "hipmodel", "figure3d", "--out", str(out)], check=True, capture_output=True)
+    run_cli("figure3d", "--out", out, check=True)
     page = browser.new_page(viewport={"width": 1300, "height": 800})
     blocked = []
 

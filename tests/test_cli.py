@@ -5,8 +5,6 @@ import csv
 import io
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -14,17 +12,13 @@ import pytest
 
 from hipmodel.cli import main
 
-from conftest import EXAMPLE_MODEL_FILE
+from conftest import EXAMPLE_MODEL_FILE, run_cli
+from conftest import run_main as run
 
 REPO = Path(__file__).resolve().parent.parent
 CURVE_COLUMNS = ["flexion_deg", "rotation_moment_arm_mm", "adduction_moment_arm_mm", "flexion_moment_arm_mm", "length_mm"]
 
 
-def run(argv, capsys):
-    """(exit code, stdout text, stderr text)."""
-    out = io.StringIO()
-    code = main(argv, out=out)
-    return code, out.getvalue(), capsys.readouterr().err
 
 
 def csv_rows(text):
@@ -202,12 +196,10 @@ def test_help_exits_cleanly():
 # --- the real thing ----------------------------------------------------------------------
 
 def test_python_dash_m_hipmodel_in_a_subprocess():
-    ok = subprocess.run([sys.executable, "-m", "hipmodel", "curve", "--csv", "--stop", "60", "--step", "30"],
-                        cwd=REPO, capture_output=True, text=True, timeout=120)
+    ok = run_cli("curve", "--csv", "--stop", "60", "--step", "30")
     assert ok.returncode == 0, ok.stderr
     header, rows = csv_rows(ok.stdout)
     assert header == CURVE_COLUMNS and [r[0] for r in rows] == ["0", "30", "60"]
-    bad = subprocess.run([sys.executable, "-m", "hipmodel", "switch", "--muscle", "piriformus"],
-                         cwd=REPO, capture_output=True, text=True, timeout=120)
+    bad = run_cli("switch", "--muscle", "piriformus")
     assert bad.returncode == 2 and bad.stdout == ""
     assert bad.stderr.count("\n") == 1 and "closest: piriformis" in bad.stderr and "Traceback" not in bad.stderr

@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
-import shutil
 import threading
 from pathlib import Path
 from unittest.mock import MagicMock
@@ -27,7 +26,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import hipmodel as hm
-from hipmodel.app.server import AppStartError, running_app
+from conftest import CHROME_ARGS, CHROMIUM
 from hipmodel import plots
 from hipmodel.app import explorer
 
@@ -275,9 +274,6 @@ def test_twenty_sessions_moving_sliders_at_once_each_see_their_own_numbers(one_r
 
 
 # ----------------------------------------------------------------------------- real browsers
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync"]
 BROWSERS = 5
 needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (.ci/run)")
 
@@ -287,15 +283,6 @@ METRIC_JS = """([label]) => {
     const v = box && box.querySelector('[data-testid=stMetricValue]');
     return v ? v.innerText.trim() : null;
 }"""
-
-
-@pytest.fixture(scope="module")
-def server():
-    try:
-        with running_app() as (_, url):
-            yield url
-    except AppStartError as e:
-        pytest.fail(str(e))
 
 
 def browser_plan(i: int) -> tuple[float, float, int]:

@@ -124,7 +124,7 @@ def test_nerve_overlay_runs_below_through_or_above_the_muscle_at_the_pose(model,
 
     sc = anatomy_scene(model, ["piriformis"], flexion, 5.0, -10.0)
     sch = plots.nerve_overlay(sc, letter)
-    assert sch is not None
+    assert isinstance(sch, nerve.NerveSchematic)
     # the band's ends are the piriformis ends seen from behind (x: lateral, y: superior, mm)
     piri = sc.muscles[0].points_mm
     xy = plots.anatomy.project_mm(piri, "posterior")

@@ -10,8 +10,6 @@ from __future__ import annotations
 import base64
 import json
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -19,6 +17,7 @@ import pytest
 import hipmodel as hm
 from hipmodel.bones import bones_for_model
 from hipmodel.plots.hip3d import credits_text, hip3d_html, hip3d_spec, spec_at
+from conftest import run_cli
 
 
 def decode(a):
@@ -101,10 +100,8 @@ def test_html_is_self_contained_with_its_credits(gait):
 
 def test_cli_writes_the_html_and_refuses_a_bad_name(tmp_path):
     out = tmp_path / "hip.html"
-    run = subprocess.run([sys.executable, "-m", "hipmodel", "figure3d", "--muscle", "piriformis", "--flexion", "60",
-                          "--out", str(out)], capture_output=True, text=True)
+    run = run_cli("figure3d", "--muscle", "piriformis", "--flexion", "60", "--out", out)
     assert run.returncode == 0 and out.stat().st_size > 3_000_000 and "71 flexion frames" in run.stdout
     assert "Flexion 60\\u00b0" in out.read_text()  # the frame shown first (JSON escapes the degree sign)
-    bad = subprocess.run([sys.executable, "-m", "hipmodel", "figure3d", "--out", str(tmp_path / "x.png")],
-                         capture_output=True, text=True)
+    bad = run_cli("figure3d", "--out", tmp_path / "x.png")
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and ".html" in bad.stderr

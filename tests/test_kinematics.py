@@ -196,8 +196,10 @@ def test_check_angle_rejects_bad_values(value, words):
         check_angle(value, "start")
 
 
-def test_pose_error_is_a_value_error():
-    assert issubclass(PoseError, ValueError)
+def test_a_bad_angle_is_caught_as_a_value_error():
+    """Callers (the CLI, the app) catch ValueError: a bad angle must be one."""
+    with pytest.raises(ValueError, match="start"):
+        check_angle(float("nan"), "start")
 
 
 @pytest.mark.parametrize("value", [-180, -180.0, 0, 45.5, 180.0, np.float64(30.0), np.int64(7), "12.5"])

@@ -26,7 +26,7 @@ from hipmodel.mechanics import (
 )
 from hipmodel.model import available_model_ids, load_model
 
-from conftest import BUNDLED_IDS
+from conftest import BUNDLED_IDS, GAIT2392_HIP, GAIT2392_PATHS, hand_length_mm, hand_moment_arm_mm
 
 HIP_G2392 = (-0.0707, -0.0661, 0.0835)  # hip_geometry.md, pelvis frame
 
@@ -301,13 +301,17 @@ def test_one_vectorised_call_equals_pose_by_pose(gait):
         assert c.length_mm[i] == pytest.approx(float(one.length_mm), abs=1e-12)
 
 
-def test_curves_report_millimetres_of_the_metre_functions(gait):
-    mu = gait.muscle("gemelli")
-    pose = (np.arange(0.0, 121.0, 15.0), 5.0, -10.0)
-    c = curves(gait, mu, *pose)
-    ma = moment_arms_m(gait, mu, *pose) * 1000
-    np.testing.assert_allclose(np.stack([c.flexion_moment_arm_mm, c.adduction_moment_arm_mm, c.rotation_moment_arm_mm], -1), ma, rtol=1e-15)
-    np.testing.assert_allclose(c.length_mm, muscle_length_m(gait, mu, *pose) * 1000, rtol=1e-15)
+def test_curves_against_the_hand_written_path_of_hip_geometry_md(gait):
+    """curves' lengths and moment arms against the path written out by hand from the reference file
+    (conftest.hand_length_mm and its central difference), not against the functions curves calls."""
+    for name in GAIT2392_PATHS:
+        pelvis, femur = GAIT2392_PATHS[name]
+        for f in (0.0, 30.0, 75.0, 120.0):
+            c = curves(gait, gait.muscle(name), f, 5.0, -10.0)
+            assert float(c.length_mm) == pytest.approx(hand_length_mm(pelvis, femur, GAIT2392_HIP, f, 5.0, -10.0), abs=1e-9)
+            got = (c.flexion_moment_arm_mm, c.adduction_moment_arm_mm, c.rotation_moment_arm_mm)
+            for q in range(3):
+                assert float(got[q]) == pytest.approx(hand_moment_arm_mm(name, f, 5.0, -10.0, q), abs=1e-4), (name, f, q)
 
 
 def test_curves_for_muscles_equals_curves_one_by_one(gait):

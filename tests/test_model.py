@@ -350,8 +350,10 @@ def test_bundled_file_id_must_match_its_name(tmp_path):
         load_model("other", data_dir=tmp_path)
 
 
-def test_model_data_error_is_a_value_error():
-    assert issubclass(ModelDataError, ValueError)
+def test_a_broken_model_is_caught_as_a_value_error():
+    """Callers (the CLI, the app) catch ValueError: a broken model file must be one."""
+    with pytest.raises(ValueError, match="not valid JSON"):
+        model_from_json("{")
     assert hipmodel.ModelDataError is ModelDataError
 
 

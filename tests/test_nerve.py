@@ -17,8 +17,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hipmodel import nerve
-from hipmodel.cli import main
 from hipmodel.nerve import NerveDataError, load_nerve_variants, nerve_paths_2d, nerve_variants_from_json
+from conftest import run_cli, run_main
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data" / "sciatic_variants.json"
@@ -500,10 +500,7 @@ def test_empty_inputs_are_refused():
 # --- the command --------------------------------------------------------------------------
 
 
-def run(argv, capsys):
-    out = io.StringIO()
-    code = main(argv, out=out)
-    return code, out.getvalue(), capsys.readouterr().err
+run = run_main
 
 
 def test_cli_type_writes_a_png(tmp_path, capsys):
@@ -560,7 +557,6 @@ def test_cli_share_and_type_text(capsys):
 
 
 def test_cli_through_a_real_subprocess(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "hipmodel", "nerve", "--type", "Q"], cwd=REPO,
-                       capture_output=True, text=True)
+    r = run_cli("nerve", "--type", "Q")
     assert r.returncode == 2 and r.stdout == ""
     assert r.stderr.strip().count("\n") == 0 and "unknown Beaton & Anson type 'Q'" in r.stderr

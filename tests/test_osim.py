@@ -20,7 +20,7 @@ from hipmodel.model import load_model
 from hipmodel.osim import read_osim
 
 import opensim  # noqa: F401  (the test-time reference; in requirements-test.txt)
-from hipmodel.osim.reference import OpenSimReference  # noqa: E402
+from hipmodel.osim.reference import OpenSimReference, bisect_sign_change  # noqa: E402
 
 from conftest import OSIM_DIR  # noqa: E402
 
@@ -108,25 +108,13 @@ def test_path_points_for_drawing(model_pair):
         assert np.allclose(pts[..., 0, :], pts[0, 0, 0, 0, :])  # the origin stays on the pelvis
 
 
-def _switch_angle(fn, lo=0.0, hi=100.0):
-    flo = fn(lo)
-    for _ in range(60):
-        mid = 0.5 * (lo + hi)
-        fm = fn(mid)
-        if np.sign(fm) == np.sign(flo):
-            lo, flo = mid, fm
-        else:
-            hi = mid
-    return 0.5 * (lo + hi)
-
-
 @pytest.mark.parametrize("key, muscle, published", [("gait2392", "peri_r", 57.19), ("rajagopal2016", "piri_r", 48.52)])
 def test_piriformis_switch_angle(key, muscle, published):
     path = OSIM_DIR / FILES[key]
     m = read_osim(path).muscle(muscle)
     ref = OpenSimReference(path)
-    ours = _switch_angle(lambda f: m.moment_arms_m(f)[2])
-    theirs = _switch_angle(lambda f: ref.evaluate(muscle, f)[1][2])
+    ours = bisect_sign_change(lambda f: m.moment_arms_m(f)[2])
+    theirs = bisect_sign_change(lambda f: ref.evaluate(muscle, f)[1][2])
     assert abs(ours - theirs) < 0.1
     assert abs(ours - published) < 0.01  # the value in shared/reference/hip_geometry.md
 

@@ -5,7 +5,6 @@ OpenSim 4.6 (imported at test time)."""
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from pathlib import Path
@@ -14,13 +13,12 @@ import numpy as np
 import pytest
 
 from hipmodel import anatomy, lever, mechanics, stretch
-from hipmodel.cli import main
 from hipmodel.model import load_model, load_model_file
 from hipmodel.osim import read_osim
 from hipmodel.osim.as_model import WrapObject, load_any_model_file, load_osim_model, model_from_osim
 from hipmodel.switch import bisect_roots, sign_change_angles, sign_change_brackets
 
-from conftest import OSIM_DIR
+from conftest import OSIM_DIR, run_main
 
 FILES = {"gait2392": OSIM_DIR / "gait2392_thelen2003muscle.osim", "rajagopal2016": OSIM_DIR / "Rajagopal2016.osim"}
 RAJ = FILES["rajagopal2016"]
@@ -30,10 +28,7 @@ GRID = np.meshgrid(np.linspace(-20, 120, 15), np.linspace(-30, 30, 7), np.linspa
 COLS = ("length_mm", "flexion_moment_arm_mm", "adduction_moment_arm_mm", "rotation_moment_arm_mm")
 
 
-def run(argv, capsys):
-    out = io.StringIO()
-    code = main([str(a) for a in argv], out=out)
-    return code, out.getvalue(), capsys.readouterr().err
+run = run_main
 
 
 @pytest.fixture(scope="module")

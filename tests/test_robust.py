@@ -14,7 +14,6 @@ import os
 import re
 import resource
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +24,7 @@ import hipmodel as hm
 from hipmodel.kinematics import rotation_matrix
 from hipmodel.limits import MAX_PATH_POINTS, MAX_WORK, WorkLimitError, check_work
 from hipmodel.model import ModelDataError, model_from_json
-from conftest import model_dict
+from conftest import model_dict, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 MEMORY_LIMIT = 1_500_000_000  # bytes of address space for each hostile run
@@ -36,10 +35,9 @@ def _limit_memory():
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
-def cli(*argv, timeout=60, cwd=None, **kw) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONWARNINGS="default")
-    return subprocess.run([sys.executable, "-m", "hipmodel", *map(str, argv)], capture_output=True, text=True,
-                          timeout=timeout, preexec_fn=_limit_memory, env=env, cwd=cwd or ROOT, **kw)
+def cli(*argv, timeout=60, **kw) -> subprocess.CompletedProcess:
+    """:func:`conftest.run_cli` under the memory limit, warnings shown."""
+    return run_cli(*argv, timeout=timeout, preexec_fn=_limit_memory, env={"PYTHONWARNINGS": "default"}, **kw)
 
 
 def refused(run: subprocess.CompletedProcess, *words: str) -> str:
@@ -124,8 +122,7 @@ def test_output_into_a_directory_without_write_permission(tmp_path, monkeypatch,
 
 def test_stdout_on_a_full_disk_is_one_line():
     with open("/dev/full", "w") as full:
-        run = subprocess.run([sys.executable, "-m", "hipmodel", "curve", "--csv"], stdout=full, stderr=subprocess.PIPE,
-                             text=True, timeout=60, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+        run = run_cli("curve", "--csv", stdout=full, timeout=60)
     assert run.returncode == 2 and run.stderr.count("\n") == 1 and "No space left" in run.stderr, run.stderr
 
 

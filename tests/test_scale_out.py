@@ -24,13 +24,11 @@ from pathlib import Path
 import pytest
 
 import hipmodel as hm
+from conftest import CHROME_ARGS, CHROMIUM
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "serve_many.sh"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync"]
 BACKENDS = 2
 COOKIE = "hipmodel_backend"
 

@@ -3,6 +3,8 @@ the longest-length search and the figure-4 steps."""
 
 from __future__ import annotations
 
+import re
+
 import json
 
 import numpy as np
@@ -13,6 +15,7 @@ from hipmodel.mechanics import curves, muscle_length_m
 from hipmodel.model import load_model
 from hipmodel.switch import sign_change_angles
 from hipmodel.words import rotation_words
+from conftest import GAIT2392_HIP, GAIT2392_PATHS, hand_length_mm, hand_moment_arm_mm, run_main
 
 MODELS = ("gait2392", "rajagopal2016", "dostal1981", "tlem2")
 REQUIRED_POSES = {"standing", "sitting", "figure4", "knee_to_opposite_shoulder", "mcgovern1", "mcgovern2",
@@ -128,14 +131,24 @@ def test_length_change_against_standing_broadcasts(gait):
     assert float(S.length_change(gait, mu, 90.0).length_mm) == pytest.approx(151.2, abs=0.05)
 
 
-def test_pose_table_matches_length_change(rajagopal):
-    mu = piri(rajagopal)
-    for r in S.pose_table(rajagopal, mu):
-        lc = S.length_change(rajagopal, mu, *r.pose.angles)
-        assert r.change_mm == pytest.approx(float(lc.change_mm))
-        assert r.rotation_moment_arm_mm == pytest.approx(float(lc.rotation_moment_arm_mm))
-        expect = "internal rotation" if lc.rotation_moment_arm_mm < 0 else "external rotation"
-        assert r.lengthening_rotation == expect
+def test_pose_table_against_the_hand_written_path(gait):
+    """Every named pose's change, moment arm and words against the Gait2392 piriformis written out by
+    hand from hip_geometry.md (conftest.hand_length_mm), not against length_change, which pose_table calls."""
+    mu = piri(gait)
+    pelvis, femur = GAIT2392_PATHS["piriformis"]
+    standing = hand_length_mm(pelvis, femur, GAIT2392_HIP, 0.0)
+    assert standing == pytest.approx(136.3, abs=0.05)  # hip_geometry.md's own figure
+    rows = S.pose_table(gait, mu)
+    assert len(rows) >= 3
+    for r in rows:
+        length = hand_length_mm(pelvis, femur, GAIT2392_HIP, *r.pose.angles)
+        assert r.length_mm == pytest.approx(length, abs=1e-9)
+        assert r.change_mm == pytest.approx(length - standing, abs=1e-9)
+        assert r.change_pct == pytest.approx(100 * (length - standing) / standing, abs=1e-9)
+        arm = hand_moment_arm_mm("piriformis", *r.pose.angles)
+        assert r.rotation_moment_arm_mm == pytest.approx(arm, abs=1e-4)
+        # a muscle that pulls towards internal rotation (arm > 0) is lengthened by external rotation
+        assert r.lengthening_rotation == ("external rotation" if arm > 0 else "internal rotation"), r.pose.id
 
 
 def test_length_map_is_one_grid_equal_to_pointwise(gait):
@@ -283,7 +296,8 @@ def test_figure4_steps_numbers_and_sentences(model_id):
         assert st.rotation_moment_arm_mm == pytest.approx(float(c.rotation_moment_arm_mm))
         assert st.change_mm == pytest.approx(st.length_mm - steps[0].length_mm)
         for v in st.shown.values():  # each recorded number is in the sentence, as shown
-            assert any(s in st.sentence for s in (f"{v:.0f}", f"{v:.1f}", f"{v:+.1f}", f"{v:g}"))
+            assert any(re.search(rf"(?<![\d.]){re.escape(f'{abs(v):.{d}f}')}(?!\d|\.\d)", st.sentence)
+                       for d in (0, 1)), (v, st.sentence)
     assert sum(s.step_change_mm for s in steps) == pytest.approx(steps[-1].change_mm)
     # why the stretch works: deep flexion turns the piriformis into an internal rotator, so turning out lengthens
     assert steps[0].rotation_moment_arm_mm < 0 < steps[1].rotation_moment_arm_mm
@@ -402,16 +416,8 @@ def test_poses_bar_figure_and_every_answer_figure(gait):
     assert plots.answer_figure(Q.answer(Q.OUT_OF_SCOPE_ID, gait)) is None
 
 
-def run_cli(argv, capsys):
-    from hipmodel.cli import main
-
-    rc = main(argv)
-    cap = capsys.readouterr()
-    return rc, cap.out, cap.err
-
-
 def test_cli_stretch_pose(capsys):
-    rc, out, err = run_cli(["stretch", "--pose", "figure4"], capsys)
+    rc, out, err = run_main(["stretch", "--pose", "figure4"], capsys)
     assert rc == 0 and not err
     g = load_model("gait2392")
     lc = S.length_change(g, piri(g), *S.find_pose("figure4").angles)
@@ -421,7 +427,7 @@ def test_cli_stretch_pose(capsys):
 
 
 def test_cli_stretch_unknown_pose_lists_closest_and_exits_2(capsys):
-    rc, out, err = run_cli(["stretch", "--pose", "figure5"], capsys)
+    rc, out, err = run_main(["stretch", "--pose", "figure5"], capsys)
     assert rc == 2 and not out
     assert "unknown pose 'figure5'; closest: figure4" in err and err.count("\n") == 1
 
@@ -436,20 +442,20 @@ def test_cli_stretch_unknown_pose_lists_closest_and_exits_2(capsys):
     (["stretch", "--longest", "--flexion-range", "100", "10"], "flexion range: high"),
 ])
 def test_cli_stretch_errors_are_one_line_exit_2(argv, msg, capsys):
-    rc, out, err = run_cli(argv, capsys)
+    rc, out, err = run_main(argv, capsys)
     assert rc == 2 and msg in err and err.count("\n") == 1
 
 
 def test_cli_stretch_list_longest_steps_and_angles(capsys):
-    rc, out, _ = run_cli(["stretch", "--list", "--model", "rajagopal2016"], capsys)
+    rc, out, _ = run_main(["stretch", "--list", "--model", "rajagopal2016"], capsys)
     assert rc == 0 and all(p.id in out for p in S.load_poses())
-    rc, out, _ = run_cli(["stretch", "--longest"], capsys)
+    rc, out, _ = run_main(["stretch", "--longest"], capsys)
     g = load_model("gait2392")
     best = S.longest_length(g, piri(g))
     assert rc == 0 and f"{best.change_mm:+.1f} mm" in out and "adduction max" in out
-    rc, out, _ = run_cli(["stretch", "--steps"], capsys)
+    rc, out, _ = run_main(["stretch", "--steps"], capsys)
     assert rc == 0 and out.count("\n") >= 4 and "fall out to the side" in out
-    rc, out, _ = run_cli(["stretch", "--flexion", "30", "--rotation", "20"], capsys)
+    rc, out, _ = run_main(["stretch", "--flexion", "30", "--rotation", "20"], capsys)
     lc = S.length_change(g, piri(g), 30.0, 0.0, 20.0)
     assert rc == 0 and f"{float(lc.change_mm):+.1f} mm" in out and "internal rotation lengthens it" in out
 

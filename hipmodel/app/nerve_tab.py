@@ -30,7 +30,7 @@ def nerve_tab(state: ExplorerState, model: hm.Model) -> None:
     letter = st.session_state.get("nerve", "A")
     left, right = st.columns([1, 1])
     with left:
-        st.image(d["type"], width="stretch")
+        st.image(d["type"], caption=f"Type {letter}: the right hip from behind", width="stretch")
         png_svg_buttons(lambda: plots.variant_figure_from_data(letter), f"sciatic_type_{letter}", "dl_nerve")
     with right:
         st.subheader(d["title"])

@@ -7,9 +7,16 @@ source) and checks all of it before building anything; every problem raises
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
+
 from ..datafile import DATA_DIR, DataFileError, FieldChecker, cached, parse_json, read_text
+from .records import Finding, NerveVariants, Study, TypeValue, VariantType
+
+__all__ = [
+    "NERVE_DATA_FILE", "RELATIONS", "DIVISIONS", "BEATON_ANSON_RELATIONS", "QUOTED_THROUGH_RANGE_PERCENT",
+    "NerveDataError", "VariantType", "TypeValue", "Finding", "Study", "NerveVariants",
+    "load_nerve_variants", "nerve_variants_from_json",
+]
 
 
 NERVE_DATA_FILE = DATA_DIR / "sciatic_variants.json"
@@ -59,151 +66,6 @@ class NerveDataError(DataFileError):
 
     The message names the file and the field (JSON path) at fault.
     """
-
-
-@dataclass(frozen=True)
-class VariantType:
-    """One Beaton & Anson type: where each division passes the piriformis.
-
-    ``tibial`` and ``common_fibular`` are each one of ``"below"``, ``"through"``,
-    ``"above"``; an undivided nerve has the same relation for both.
-    """
-
-    letter: str
-    divided: bool
-    tibial: str
-    common_fibular: str
-    short: str
-    description: str
-    source: str
-
-    @property
-    def relations(self) -> dict[str, str]:
-        """``{'sciatic': rel}`` if undivided, else ``{'tibial': rel, 'common fibular': rel}``."""
-        if not self.divided:
-            return {"sciatic": self.tibial}
-        return {"tibial": self.tibial, "common fibular": self.common_fibular}
-
-    @property
-    def has_division_through(self) -> bool:
-        """True when any part of the nerve passes through the muscle."""
-        return "through" in (self.tibial, self.common_fibular)
-
-    @property
-    def muscle_split(self) -> bool:
-        """True when the muscle is drawn as two heads (a division passes between them)."""
-        return self.has_division_through
-
-
-@dataclass(frozen=True)
-class TypeValue:
-    """A study's figure for one category: a count and/or a percentage (0-100).
-
-    ``ci95`` is the 95% confidence interval in percent, or None.
-    """
-
-    key: str
-    count: int | None = None
-    percent: float | None = None
-    ci95: tuple[float, float] | None = None
-    label: str = ""
-
-
-@dataclass(frozen=True)
-class Finding:
-    """A study's summary figure, such as the share with any variant."""
-
-    measure: str
-    label: str
-    percent: float
-    count: int | None = None
-    ci95: tuple[float, float] | None = None
-    subgroup: str = ""
-    approximate: bool = False
-
-
-@dataclass(frozen=True)
-class Study:
-    """One prevalence study, every figure in it from ``source``."""
-
-    id: str
-    short: str
-    source: str
-    citation: str
-    flag: str
-    design: str
-    sample_size: int | None
-    sample_unit: str
-    n_studies: int | None
-    pooled: bool
-    complete_breakdown: bool
-    types: tuple[TypeValue, ...]
-    other: tuple[TypeValue, ...]
-    findings: tuple[Finding, ...]
-    note: str = ""
-
-    def type_value(self, letter: str) -> TypeValue | None:
-        """The figure for a type, or None if the study gives none."""
-        for v in self.types:
-            if v.key == letter:
-                return v
-        return None
-
-    @property
-    def n_text(self) -> str:
-        """Sample size in words, e.g. ``'n = 294 limbs'`` or ``'44 studies, n not given'``."""
-        parts = []
-        if self.n_studies:
-            parts.append(f"{self.n_studies} studies")
-        if self.sample_size:
-            parts.append(f"n = {self.sample_size} {self.sample_unit}")
-        else:
-            parts.append("n not given")
-        return ", ".join(parts)
-
-
-@dataclass(frozen=True)
-class NerveVariants:
-    """The whole data file, validated."""
-
-    title: str
-    description: str
-    left_out: str
-    sources: dict
-    types: tuple[VariantType, ...]
-    studies: tuple[Study, ...]
-    classification_sources: tuple[str, ...] = ()
-    division_assignment_note: str = ""
-    path: str = ""
-    _types: dict = field(default_factory=dict, repr=False, compare=False)
-
-    @property
-    def letters(self) -> tuple[str, ...]:
-        return tuple(t.letter for t in self.types)
-
-    def type(self, letter: str) -> VariantType:
-        """A type by letter (case-insensitive).
-
-        Raises
-        ------
-        ValueError
-            One line naming the valid letters.
-        """
-        key = str(letter).strip().upper()
-        if key not in self._types:
-            raise ValueError(
-                f"unknown Beaton & Anson type {str(letter)!r} (valid: {', '.join(self.letters)})"
-            )
-        return self._types[key]
-
-    def study(self, study_id: str) -> Study:
-        for s in self.studies:
-            if s.id == study_id:
-                return s
-        raise KeyError(f"unknown study {study_id!r} (known: {', '.join(s.id for s in self.studies)})")
-
-    def citation(self, key: str) -> str:
-        return self.sources[key]["citation"]
 
 
 class _Reported(float):
@@ -277,165 +139,179 @@ def _value(c: _Checker, raw, where: str, key: str, n: int | None, label: str = "
     return TypeValue(key=key, count=count, percent=None if pct is None else float(pct), ci95=ci, label=label)
 
 
-def _parse(data, fname: str, path: str) -> NerveVariants:
-    c = _Checker(fname)
-    if not isinstance(data, dict):
-        c.fail("(top level)", "expected a JSON object")
-    version = c.get(data, "schema_version", "", int)
-    if version != SCHEMA_VERSION:
-        c.fail("schema_version", f"unsupported version {version} (this hipmodel reads {SCHEMA_VERSION})")
-    title = c.get(data, "title", "", str)
-
-    sources = c.get(data, "sources", "", dict)
-    if not sources:
-        c.fail("sources", "at least one source is required")
+def _sources(c: _Checker, data: dict) -> dict:
+    sources = c.sources(data)
     for key, src in sources.items():
-        w = f"sources.{key}"
-        c.get(src, "citation", w, str)
-        flag = c.get(src, "flag", w, str)
+        flag = c.get(src, "flag", f"sources.{key}", str)
         if flag not in FLAGS:
-            c.fail(f"{w}.flag", f"{flag!r} is not one of {', '.join(FLAGS)} (unverified numbers do not belong here)")
+            c.fail(f"sources.{key}.flag",
+                   f"{flag!r} is not one of {', '.join(FLAGS)} (unverified numbers do not belong here)")
+    return sources
 
-    def source_key(value, where):
-        if not isinstance(value, str) or value not in sources:
-            c.fail(where, f"unknown source {value!r} (defined: {', '.join(sources)})")
-        return value
 
-    classification = c.get(data, "classification_sources", "", list)
-    if not classification:
-        c.fail("classification_sources", "at least one source for the type definitions is required")
-    for i, key in enumerate(classification):
-        source_key(key, f"classification_sources[{i}]")
+def _variant_type(c: _Checker, tr: dict, i: int, index: dict, sources: dict) -> VariantType:
+    """One Beaton & Anson type, its routes checked against the letter."""
+    w = f"types[{i}]"
+    letter = c.get(tr, "letter", w, str)
+    if letter not in BEATON_ANSON_RELATIONS:
+        c.fail(f"{w}.letter", f"{letter!r} is not a Beaton & Anson type (A-F)")
+    w = f"types[{i}] ({letter})"
+    if letter in index:
+        c.fail(f"{w}.letter", f"type {letter} appears twice")
+    divided = c.get(tr, "divided", w, bool)
+    rel = {}
+    for key in ("tibial", "common_fibular"):
+        r = c.get(tr, key, w, str)
+        if r not in RELATIONS:
+            c.fail(f"{w}.{key}", f"{r!r} is not one of {', '.join(RELATIONS)}")
+        rel[key] = r
+    if not divided and rel["tibial"] != rel["common_fibular"]:
+        c.fail(w, "an undivided nerve cannot take two routes: 'tibial' and 'common_fibular' must agree")
+    if divided and rel["tibial"] == rel["common_fibular"]:
+        c.fail(w, "a divided nerve takes two different routes here: 'tibial' and 'common_fibular' must differ")
+    if frozenset(rel.values()) != BEATON_ANSON_RELATIONS[letter]:
+        want = " and ".join(sorted(BEATON_ANSON_RELATIONS[letter]))
+        c.fail(w, f"Beaton & Anson type {letter} runs {want} the muscle; the file says "
+                  f"tibial {rel['tibial']}, common fibular {rel['common_fibular']}")
+    return VariantType(
+        letter=letter,
+        divided=divided,
+        tibial=rel["tibial"],
+        common_fibular=rel["common_fibular"],
+        short=c.get(tr, "short", w, str),
+        description=c.get(tr, "description", w, str),
+        source=c.source_key(c.get(tr, "source", w), f"{w}.source", sources),
+    )
 
-    # --- types
-    types_raw = c.get(data, "types", "", list)
+
+def _variant_types(c: _Checker, data: dict, sources: dict) -> tuple[list[VariantType], dict]:
     types, index = [], {}
-    for i, tr in enumerate(types_raw):
-        w = f"types[{i}]"
-        letter = c.get(tr, "letter", w, str)
-        if letter not in BEATON_ANSON_RELATIONS:
-            c.fail(f"{w}.letter", f"{letter!r} is not a Beaton & Anson type (A-F)")
-        w = f"types[{i}] ({letter})"
-        if letter in index:
-            c.fail(f"{w}.letter", f"type {letter} appears twice")
-        divided = c.get(tr, "divided", w, bool)
-        rel = {}
-        for div, key in (("tibial", "tibial"), ("common fibular", "common_fibular")):
-            r = c.get(tr, key, w, str)
-            if r not in RELATIONS:
-                c.fail(f"{w}.{key}", f"{r!r} is not one of {', '.join(RELATIONS)}")
-            rel[key] = r
-        if not divided and rel["tibial"] != rel["common_fibular"]:
-            c.fail(w, "an undivided nerve cannot take two routes: 'tibial' and 'common_fibular' must agree")
-        if divided and rel["tibial"] == rel["common_fibular"]:
-            c.fail(w, "a divided nerve takes two different routes here: 'tibial' and 'common_fibular' must differ")
-        if frozenset(rel.values()) != BEATON_ANSON_RELATIONS[letter]:
-            want = " and ".join(sorted(BEATON_ANSON_RELATIONS[letter]))
-            c.fail(w, f"Beaton & Anson type {letter} runs {want} the muscle; the file says "
-                      f"tibial {rel['tibial']}, common fibular {rel['common_fibular']}")
-        vt = VariantType(
-            letter=letter,
-            divided=divided,
-            tibial=rel["tibial"],
-            common_fibular=rel["common_fibular"],
-            short=c.get(tr, "short", w, str),
-            description=c.get(tr, "description", w, str),
-            source=source_key(c.get(tr, "source", w), f"{w}.source"),
-        )
-        index[letter] = vt
+    for i, tr in enumerate(c.get(data, "types", "", list)):
+        vt = _variant_type(c, tr, i, index, sources)
+        index[vt.letter] = vt
         types.append(vt)
     missing = [k for k in BEATON_ANSON_RELATIONS if k not in index]
     if missing:
         c.fail("types", f"type(s) {', '.join(missing)} missing: all six Beaton & Anson types are needed")
+    return types, index
 
-    # --- studies
+
+def _findings(c: _Checker, sr: dict, w: str, n: int | None) -> list[Finding]:
+    findings = []
+    for j, fr in enumerate(c.get(sr, "findings", w, list, optional=True, default=[])):
+        fw = f"{w}.findings[{j}]"
+        measure = c.get(fr, "measure", fw, str)
+        if measure not in MEASURES:
+            c.fail(f"{fw}.measure", f"{measure!r} is not one of {', '.join(MEASURES)}")
+        label = c.get(fr, "label", fw, str)
+        if "percent" not in fr:
+            c.fail(f"{fw}.percent", "missing")
+        v = _value(c, fr, fw, measure, n, label)
+        findings.append(Finding(
+            measure=measure, label=label, percent=v.percent, count=v.count, ci95=v.ci95,
+            subgroup=c.get(fr, "subgroup", fw, str, optional=True, default=""),
+            approximate=c.get(fr, "approximate", fw, bool, optional=True, default=False),
+        ))
+    return findings
+
+
+def _check_totals(c: _Checker, w: str, n: int | None, complete: bool, tvals: list, others: list, findings: list):
+    """Counts within the sample (equal to it for a complete breakdown), shares within 100%."""
+    counted = tvals + others
+    total = sum(v.count for v in counted if v.count is not None)
+    if n is not None and total > n:
+        c.fail(f"{w}.types", f"counts add up to {total}, more than the sample size {n}")
+    if complete:
+        if n is None:
+            c.fail(f"{w}.sample_size", "a complete breakdown needs the sample size")
+        no_count = [v.key for v in counted if v.count is None]
+        if no_count:
+            c.fail(f"{w}.types", f"a complete breakdown needs counts; none for {', '.join(no_count)}")
+        if total != n:
+            c.fail(f"{w}.types", f"counts add up to {total}, not the sample size {n} "
+                                 "(complete_breakdown is true)")
+        typical = next((v.count for v in tvals if v.key == "A"), 0)
+        for j, f in enumerate(findings):
+            if f.measure == "any_variant" and not f.subgroup and f.count is not None and f.count != n - typical:
+                c.fail(f"{w}.findings[{j}].count",
+                       f"{f.count} limbs with a variant, but the breakdown gives {n} - {typical} = {n - typical}")
+    pct_total = sum(v.percent for v in counted if v.percent is not None)
+    if pct_total > 100.0 + 0.1 * len(counted) + 1e-9:  # each printed share may be off by rounding
+        c.fail(f"{w}.types", f"percentages add up to {pct_total:.1f}, more than 100")
+
+
+def _positive(c: _Checker, sr: dict, key: str, w: str) -> int | None:
+    value = c.get(sr, key, w, int, optional=True)
+    if value is not None and value <= 0:
+        c.fail(f"{w}.{key}", f"must be a positive whole number, got {value}")
+    return value
+
+
+def _study(c: _Checker, sr: dict, w: str, sources: dict, index: dict) -> Study:
+    src = c.source_key(c.get(sr, "source", w), f"{w}.source", sources)
+    flag = c.get(sr, "flag", w, str)
+    if flag not in FLAGS:
+        c.fail(f"{w}.flag", f"{flag!r} is not one of {', '.join(FLAGS)}")
+    n = _positive(c, sr, "sample_size", w)
+    n_studies = _positive(c, sr, "n_studies", w)
+    complete = c.get(sr, "complete_breakdown", w, bool, optional=True, default=False)
+
+    tvals = []
+    for letter, raw in c.get(sr, "types", w, dict).items():
+        if letter not in index:
+            c.fail(f"{w}.types.{letter}", f"unknown type letter {letter!r} (defined: {', '.join(index)})")
+        tvals.append(_value(c, raw, f"{w}.types.{letter}", letter, n))
+    others = []
+    for j, raw in enumerate(c.get(sr, "other", w, list, optional=True, default=[])):
+        label = c.get(raw, "label", f"{w}.other[{j}]", str)
+        others.append(_value(c, raw, f"{w}.other[{j}]", label, n, label))
+    findings = _findings(c, sr, w, n)
+    _check_totals(c, w, n, complete, tvals, others, findings)
+    return Study(
+        id=c.get(sr, "id", w, str),
+        short=c.get(sr, "short", w, str),
+        source=src,
+        citation=sources[src]["citation"],
+        flag=flag,
+        design=c.get(sr, "design", w, str),
+        sample_size=n,
+        sample_unit=c.get(sr, "sample_unit", w, str),
+        n_studies=n_studies,
+        pooled=c.get(sr, "pooled", w, bool, optional=True, default=False),
+        complete_breakdown=complete,
+        types=tuple(sorted(tvals, key=lambda v: v.key)),
+        other=tuple(others),
+        findings=tuple(findings),
+        note=c.get(sr, "note", w, str, optional=True, default=""),
+    )
+
+
+def _studies(c: _Checker, data: dict, sources: dict, index: dict) -> list[Study]:
     studies, seen = [], set()
     for i, sr in enumerate(c.get(data, "studies", "", list)):
-        w = f"studies[{i}]"
-        sid = c.get(sr, "id", w, str)
+        sid = c.get(sr, "id", f"studies[{i}]", str)
         w = f"studies[{i}] ({sid})"
         if sid in seen:
             c.fail(f"{w}.id", f"study id {sid!r} appears twice")
         seen.add(sid)
-        src = source_key(c.get(sr, "source", w), f"{w}.source")
-        flag = c.get(sr, "flag", w, str)
-        if flag not in FLAGS:
-            c.fail(f"{w}.flag", f"{flag!r} is not one of {', '.join(FLAGS)}")
-        n = c.get(sr, "sample_size", w, int, optional=True)
-        if n is not None and n <= 0:
-            c.fail(f"{w}.sample_size", f"must be a positive whole number, got {n}")
-        n_studies = c.get(sr, "n_studies", w, int, optional=True)
-        if n_studies is not None and n_studies <= 0:
-            c.fail(f"{w}.n_studies", f"must be a positive whole number, got {n_studies}")
-        complete = c.get(sr, "complete_breakdown", w, bool, optional=True, default=False)
-
-        tvals = []
-        for letter, raw in c.get(sr, "types", w, dict).items():
-            if letter not in index:
-                c.fail(f"{w}.types.{letter}", f"unknown type letter {letter!r} (defined: {', '.join(index)})")
-            tvals.append(_value(c, raw, f"{w}.types.{letter}", letter, n))
-        others = []
-        for j, raw in enumerate(c.get(sr, "other", w, list, optional=True, default=[])):
-            label = c.get(raw, "label", f"{w}.other[{j}]", str)
-            others.append(_value(c, raw, f"{w}.other[{j}]", label, n, label))
-        findings = []
-        for j, fr in enumerate(c.get(sr, "findings", w, list, optional=True, default=[])):
-            fw = f"{w}.findings[{j}]"
-            measure = c.get(fr, "measure", fw, str)
-            if measure not in MEASURES:
-                c.fail(f"{fw}.measure", f"{measure!r} is not one of {', '.join(MEASURES)}")
-            label = c.get(fr, "label", fw, str)
-            if "percent" not in fr:
-                c.fail(f"{fw}.percent", "missing")
-            v = _value(c, fr, fw, measure, n, label)
-            findings.append(Finding(
-                measure=measure, label=label, percent=v.percent, count=v.count, ci95=v.ci95,
-                subgroup=c.get(fr, "subgroup", fw, str, optional=True, default=""),
-                approximate=c.get(fr, "approximate", fw, bool, optional=True, default=False),
-            ))
-
-        counted = tvals + others
-        total = sum(v.count for v in counted if v.count is not None)
-        if n is not None and total > n:
-            c.fail(f"{w}.types", f"counts add up to {total}, more than the sample size {n}")
-        if complete:
-            if n is None:
-                c.fail(f"{w}.sample_size", "a complete breakdown needs the sample size")
-            no_count = [v.key for v in counted if v.count is None]
-            if no_count:
-                c.fail(f"{w}.types", f"a complete breakdown needs counts; none for {', '.join(no_count)}")
-            if total != n:
-                c.fail(f"{w}.types", f"counts add up to {total}, not the sample size {n} "
-                                     "(complete_breakdown is true)")
-            typical = next((v.count for v in tvals if v.key == "A"), 0)
-            for j, f in enumerate(findings):
-                if f.measure == "any_variant" and not f.subgroup and f.count is not None and f.count != n - typical:
-                    c.fail(f"{w}.findings[{j}].count",
-                           f"{f.count} limbs with a variant, but the breakdown gives {n} - {typical} = {n - typical}")
-        pct_total = sum(v.percent for v in counted if v.percent is not None)
-        if pct_total > 100.0 + 0.1 * len(counted) + 1e-9:  # each printed share may be off by rounding
-            c.fail(f"{w}.types", f"percentages add up to {pct_total:.1f}, more than 100")
-
-        studies.append(Study(
-            id=sid,
-            short=c.get(sr, "short", w, str),
-            source=src,
-            citation=sources[src]["citation"],
-            flag=flag,
-            design=c.get(sr, "design", w, str),
-            sample_size=n,
-            sample_unit=c.get(sr, "sample_unit", w, str),
-            n_studies=n_studies,
-            pooled=c.get(sr, "pooled", w, bool, optional=True, default=False),
-            complete_breakdown=complete,
-            types=tuple(sorted(tvals, key=lambda v: v.key)),
-            other=tuple(others),
-            findings=tuple(findings),
-            note=c.get(sr, "note", w, str, optional=True, default=""),
-        ))
+        studies.append(_study(c, sr, w, sources, index))
     if not studies:
         c.fail("studies", "at least one study is required")
+    return studies
 
+
+def _parse(data, fname: str, path: str) -> NerveVariants:
+    c = _Checker(fname)
+    c.document(data, SCHEMA_VERSION)
+    title = c.get(data, "title", "", str)
+    sources = _sources(c, data)
+    classification = c.get(data, "classification_sources", "", list)
+    if not classification:
+        c.fail("classification_sources", "at least one source for the type definitions is required")
+    for i, key in enumerate(classification):
+        c.source_key(key, f"classification_sources[{i}]", sources)
+    types, index = _variant_types(c, data, sources)
+    studies = _studies(c, data, sources, index)
     return NerveVariants(
         title=title,
         description=data.get("description", ""),

@@ -8,7 +8,23 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["OpenSimReference"]
+__all__ = ["OpenSimReference", "bisect_sign_change"]
+
+
+def bisect_sign_change(fn, lo: float = 0.0, hi: float = 100.0, steps: int = 60) -> float:
+    """Where the scalar function ``fn`` changes sign in ``lo..hi`` (one change assumed), by bisection.
+
+    Independent of :mod:`hipmodel.switch` on purpose: checks compare the two.
+    """
+    flo = fn(lo)
+    for _ in range(steps):
+        mid = 0.5 * (lo + hi)
+        fm = fn(mid)
+        if np.sign(fm) == np.sign(flo):
+            lo, flo = mid, fm
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
 
 
 class OpenSimReference:

@@ -7,7 +7,7 @@ no global state, so many users of one server process cannot step on each other.
 * :mod:`.anatomy`: the pelvis, femur and muscles at a pose, with the axis and the levers;
 * :mod:`.curves`: the moment arm against flexion, and the switch in context;
 * :mod:`.blit`: the cached fast path for figures redrawn on every slider move;
-* :mod:`.nerve`: the sciatic nerve variants; :mod:`.stretch`: length map, figure-4 steps;
+* :mod:`.nerve`: the sciatic nerve variants (:mod:`.prevalence`: their chart); :mod:`.stretch`: length map, figure-4 steps;
 * :mod:`.answers`: the figure with each answer, and an answer's export.
 """
 

@@ -1,5 +1,5 @@
 """Figures for the sciatic nerve variants: schematics of the six Beaton & Anson types
-and a prevalence chart.
+(the prevalence chart is in :mod:`.prevalence`, re-exported here).
 
 Every function builds a :class:`matplotlib.figure.Figure` directly (never pyplot: no
 global state, safe across app users) from plain values and returns it. The ``*_from_data``
@@ -22,7 +22,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Ellipse, Patch, Polygon
 
 from .. import nerve
-from .style import wrap_text
+from .prevalence import prevalence_figure, prevalence_figure_from_data  # re-exported: callers import them here
+from .style import NERVE_COLOURS, wrap_text
 
 __all__ = [
     "COLOURS",
@@ -36,23 +37,7 @@ __all__ = [
     "prevalence_figure_from_data",
 ]
 
-# Okabe-Ito, plus muscle and bone tones that no nerve colour is confused with
-COLOURS = {
-    "tibial": "#0072B2",          # blue
-    "common fibular": "#D55E00",  # vermillion
-    "sciatic": "#F0E442",         # yellow, the atlas colour for an undivided nerve
-    "nerve_edge": "#1A1A1A",
-    "muscle": "#C98B7B",
-    "muscle_edge": "#6B3328",
-    "muscle_fibre": "#A86A5A",
-    "gap": "#4A2A24",
-    "bone": "#EEE8DA",
-    "bone_edge": "#9C9484",
-    "type_a": "#000000",
-    "through": "#CC79A7",         # reddish purple
-    "any_variant": "#009E73",     # bluish green
-    "quoted": "#E69F00",          # orange
-}
+COLOURS = NERVE_COLOURS
 NERVE_LABELS = {"sciatic": "sciatic nerve", "tibial": "tibial", "common fibular": "common fibular"}
 
 # the piriformis of the sketch (metres): sacral origin, trochanteric insertion, half width
@@ -336,109 +321,6 @@ def all_variants_figure(panels: Sequence[Mapping]) -> Figure:
     return fig
 
 
-def prevalence_figure(rows: Sequence[Mapping], quoted_range: tuple[float, float] = nerve.QUOTED_THROUGH_RANGE_PERCENT
-                      ) -> Figure:
-    """Prevalence per study (with n) and pooled values with their 95% intervals.
-
-    Parameters
-    ----------
-    rows : sequence of mapping
-        As :func:`hipmodel.nerve.prevalence_rows`: ``study``, ``n_text``, ``measure``
-        (``'type A'``, ``'through'`` or ``'any variant'``; other measures are skipped),
-        ``label``, ``percent``, ``ci95`` (tuple or None), ``pooled`` (bool),
-        ``approximate`` (bool), ``subgroup`` (str), optionally ``partial`` (bool).
-    quoted_range : (float, float)
-        The often-quoted share 'through the muscle', percent, shaded for comparison.
-
-    Returns
-    -------
-    Figure
-        Two axes: the usual course (type A), and the variants (a division through the
-        muscle; any variant), one row per study, x in percent of limbs.
-    """
-    top = [r for r in rows if r["measure"] == "type A"]
-    through = [r for r in rows if r["measure"] == "through"]
-    anyv = sorted([r for r in rows if r["measure"] == "any variant"], key=lambda r: (bool(r.get("subgroup")), r["percent"]))
-    if not (top or through or anyv):
-        raise ValueError("rows: nothing to plot (no 'type A', 'through' or 'any variant' rows)")
-    n_top, n_bot = max(len(top), 1), len(through) + len(anyv) + 1
-    fig = Figure(figsize=(9.5, 1.3 + 0.42 * (n_top + n_bot) + 1.2), layout="constrained")
-    ax1, ax2 = fig.subplots(2, 1, gridspec_kw=dict(height_ratios=[n_top + 0.8, n_bot + 0.8]))
-
-    def label(r):
-        sub = f", {r['subgroup']}" if r.get("subgroup") else ""
-        return f"{r['study']}{sub}\n({r['n_text']})"
-
-    def plot(ax, rs, ys, colour):
-        for r, y in zip(rs, ys):
-            marker = "D" if r["pooled"] else "o"
-            hollow = r.get("approximate") or r.get("partial") or r.get("subgroup")
-            if r.get("ci95"):
-                ax.plot(r["ci95"], [y, y], color=colour, lw=2.0, solid_capstyle="butt", zorder=3)
-                for xv in r["ci95"]:
-                    ax.plot([xv, xv], [y - 0.15, y + 0.15], color=colour, lw=1.5, zorder=3)
-            ax.plot(r["percent"], y, marker=marker, ms=8, color=colour, mfc="white" if hollow else colour,
-                    mew=2.0, ls="none", zorder=4)
-            val = f"{'~' if r.get('approximate') else ''}{nerve.percent_text(r['percent'])}%"  # as printed: 90%, 9.8%
-            if r.get("ci95"):
-                val += f" ({r['ci95'][0]:.1f}-{r['ci95'][1]:.1f})"
-            if r.get("partial"):
-                val += ", type B only"
-            xt = max(r["percent"], r["ci95"][1] if r.get("ci95") else r["percent"])
-            ax.annotate(val, (xt, y), xytext=(7, 0), textcoords="offset points", va="center", fontsize=8,
-                        zorder=5)
-
-    # top: the usual course
-    ax1.set_xlim(70, 100)
-    ys = np.arange(len(top))[::-1]
-    plot(ax1, top, ys, COLOURS["type_a"])
-    ax1.set_yticks(ys, [label(r) for r in top], fontsize=8)
-    ax1.set_ylim(-0.7, len(top) - 0.3)
-    ax1.set_xlabel("share of limbs with the usual course, type A (%)")
-    ax1.set_title("Usual course: one trunk below the piriformis (type A)", loc="left", fontsize=10, fontweight="bold")
-    ax1.grid(axis="x", color="#E5E5E5", zorder=0)
-
-    # bottom: the variants
-    ax2.set_xlim(0, 36)
-    q0, q1 = quoted_range
-    ax2.axvspan(q0, q1, color=COLOURS["quoted"], alpha=0.18, zorder=1, lw=0)
-    ax2.text((q0 + q1) / 2, n_bot - 0.55, f"often quoted:\n'{q0:g}-{q1:g}% through the muscle'", ha="center",
-             va="top", fontsize=7.5, color="#8A5A00", zorder=5)
-    y_any = np.arange(len(anyv))[::-1]
-    y_thr = np.arange(len(through))[::-1] + len(anyv) + 1
-    plot(ax2, through, y_thr, COLOURS["through"])
-    plot(ax2, anyv, y_any, COLOURS["any_variant"])
-    ticks = list(y_thr) + list(y_any)
-    ax2.set_yticks(ticks, [label(r) for r in through] + [label(r) for r in anyv], fontsize=8)
-    for t, r in zip(ax2.get_yticklabels(), through + anyv):
-        t.set_color(COLOURS["through"] if r["measure"] == "through" else "#006B4F")
-    ax2.axhline(len(anyv), color="#CCCCCC", lw=0.8)
-    ax2.set_ylim(-0.7, n_bot - 0.3)
-    ax2.set_xlabel("share of limbs (%)")
-    ax2.set_title("Variants: division through the muscle (B, D, E) vs any variant",
-                  loc="left", fontsize=10, fontweight="bold")
-    ax2.grid(axis="x", color="#E5E5E5", zorder=0)
-    handles = [
-        Line2D([], [], marker="o", color="#555555", ls="none", ms=7, label="single study (count / n)"),
-        Line2D([], [], marker="D", color="#555555", ls="none", ms=7, label="pooled (meta-analysis)"),
-        Line2D([], [], marker="o", color="#555555", mfc="white", ls="none", ms=7,
-               label="subgroup, partial or approximate"),
-        Line2D([], [], color="#555555", lw=2, label="95% confidence interval"),
-        Line2D([], [], marker="s", color=COLOURS["through"], ls="none", ms=7, label="division through"),
-        Line2D([], [], marker="s", color=COLOURS["any_variant"], ls="none", ms=7, label="any variant"),
-    ]
-    fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.075), ncols=3, fontsize=8,
-               frameon=False)
-    caption = ("Each row is one study's figure, with its sample size; all shares are of limbs (hips), not of people. "
-               "Circles: single dissection or MRI series, with a Wilson 95% interval computed here from the counts; "
-               "diamonds: pooled estimates from meta-analyses, with 95% confidence intervals where published; "
-               "hollow markers: a subgroup, an approximate figure, or only type B reported (a lower bound for "
-               "'through'). The shaded band is the often-quoted share 'through the muscle'.")
-    fig.text(0.01, 0.0, wrap_text(caption, 125), fontsize=8, va="bottom", ha="left")
-    fig.get_layout_engine().set(rect=(0, 0.14, 1, 0.86))
-    return fig
-
-
 # --- convenience: build from the bundled data ---------------------------------------
 
 
@@ -461,8 +343,3 @@ def all_variants_figure_from_data(variants: nerve.NerveVariants | None = None) -
     panels = [dict(letter=t.letter, short=t.short, relations=t.relations, prevalence=_short_prevalence(t.letter, v))
               for t in v.types]
     return all_variants_figure(panels)
-
-
-def prevalence_figure_from_data(variants: nerve.NerveVariants | None = None) -> Figure:
-    """:func:`prevalence_figure` from the data."""
-    return prevalence_figure(nerve.prevalence_rows(variants))

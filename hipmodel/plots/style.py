@@ -27,6 +27,25 @@ AXIS_COLOUR = "#555555"
 NO_LEVER_COLOUR = "#888888"  # a rotation lever under ALMOST_NO_LEVER_MM: no action named
 
 
+# Okabe-Ito, plus muscle and bone tones that no nerve colour is confused with
+NERVE_COLOURS = {
+    "tibial": "#0072B2",          # blue
+    "common fibular": "#D55E00",  # vermillion
+    "sciatic": "#F0E442",         # yellow, the atlas colour for an undivided nerve
+    "nerve_edge": "#1A1A1A",
+    "muscle": "#C98B7B",
+    "muscle_edge": "#6B3328",
+    "muscle_fibre": "#A86A5A",
+    "gap": "#4A2A24",
+    "bone": "#EEE8DA",
+    "bone_edge": "#9C9484",
+    "type_a": "#000000",
+    "through": "#CC79A7",         # reddish purple
+    "any_variant": "#009E73",     # bluish green
+    "quoted": "#E69F00",          # orange
+}
+
+
 def action_colour(ma_mm: float) -> str:
     """Vermillion for an internal rotator, blue for an external one, grey under 1 mm."""
     if abs(ma_mm) < ALMOST_NO_LEVER_MM:
