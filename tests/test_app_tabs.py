@@ -86,7 +86,7 @@ def test_explorer_draws_the_nerve_overlay_and_it_follows_the_type_and_toggle():
     at = open_tab("Explorer", nerve="B")
     at.radio(key="anatomy_view").set_value(VIEW_2D).run()
     # the explorer's pictures have no caption or key yet (explorer.py is another session's): [1] is the anatomy
-    anatomy = lambda: image_urls(at)[1]  # noqa: E731 - [0] is the curve, [1] the anatomy views
+    anatomy = lambda: captioned_image(at, "The hip from behind")  # noqa: E731
     with_b = anatomy()
     at.selectbox(key="nerve_select").set_value("F").run()
     with_f = anatomy()

@@ -134,7 +134,8 @@ def explorer_tab(state: ExplorerState, model: hm.Model) -> None:
             return plots.moment_arm_figure(FLEXION_GRID, data, current_flexion=state.flexion, width_in=CURVE_WIDTH_IN,
                                            **curve_args)
         st.image(plots.moment_arm_png(FLEXION_GRID, data, state.flexion, dpi=FIGURE_DPI, width_in=CURVE_WIDTH_IN,
-                                      **curve_args), width="stretch")
+                                      **curve_args), width="stretch",
+                 caption="Rotation moment arm against flexion: the curve at this rotation and adduction")
         png_svg_buttons(curve, f"moment_arm_{model.id}", "dl_curve")
         st.download_button("Curve as CSV", data=lambda: curve_csv(model.id, state), file_name=f"curve_{model.id}.csv",
                            mime="text/csv", key="dl_csv", on_click="ignore", width="stretch")
@@ -193,7 +194,8 @@ def anatomy_views(state: ExplorerState, model: hm.Model) -> None:
         return plots.anatomy_figure(model, state.muscles, *pose, layout="main", width_in=ANATOMY_WIDTH_IN,
                                     nerve_type=nerve_type)
     st.image(plots.anatomy_png(model, state.muscles, *pose, layout="main", width_in=ANATOMY_WIDTH_IN, dpi=FIGURE_DPI,
-                               nerve_type=nerve_type), width="stretch")
+                               nerve_type=nerve_type), width="stretch",
+             caption="The hip from behind (large), from the side and from above, at this pose")
     png_svg_buttons(anatomy, f"hip_{model.id}_f{state.flexion:g}", "dl_anatomy")
 
 

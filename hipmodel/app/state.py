@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from ..model import DEFAULT_MODEL_ID, ModelDataError, load_bundled_models, load_model
 
