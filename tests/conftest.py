@@ -137,6 +137,17 @@ def server():
         pytest.fail(str(e))
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium driven by Playwright (no browser download), one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
+        yield b
+        b.close()
+
+
 @pytest.fixture(scope="session")
 def make_model():
     """Build a Model through the real JSON loader from ``model_dict`` arguments."""

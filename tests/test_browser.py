@@ -6,22 +6,12 @@ from pathlib import Path
 import pytest
 
 import hipmodel as hm
-from conftest import CHROME_ARGS, CHROMIUM
+from conftest import CHROMIUM
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(os.environ.get("HIPMODEL_ARTIFACTS", ROOT / "out"))
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (.ci/run installs it)")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
-        yield b
-        b.close()
 
 
 def metric_value(page, label: str) -> str:

@@ -16,7 +16,7 @@ import pytest
 
 import hipmodel as hm
 from hipmodel.app.server import AppStartError, running_app
-from conftest import CHROME_ARGS, CHROMIUM, run_cli
+from conftest import CHROMIUM, run_cli
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed (.ci/run)")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "out"
@@ -28,16 +28,6 @@ def expected(flexion: float) -> tuple[str, str]:
     ma = float(hm.moment_arms_m(m, m.muscle("piriformis"), flexion)[2]) * 1000
     word = "almost no rotation lever" if abs(ma) < 1 else "internal rotator" if ma > 0 else "external rotator"
     return f"{ma:+.1f}", word
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
-        yield b
-        b.close()
 
 
 def drag_across(page, fractions, frame=None):

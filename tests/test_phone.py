@@ -15,7 +15,6 @@ from matplotlib.text import Text
 
 import hipmodel as hm
 from hipmodel import plots
-from hipmodel.app.server import AppStartError, running_app
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -54,15 +53,6 @@ def figures():
     dpi = explorer.FIGURE_DPI
     return {round(fig.get_figwidth() * dpi): (name, smallest_font_pt(fig), dpi)
             for name, fig in (("curve", curve), ("2-D anatomy", anatomy))}
-
-
-@pytest.fixture(scope="module")
-def server():
-    try:
-        with running_app() as (_, url):
-            yield url
-    except AppStartError as e:
-        pytest.fail(str(e))
 
 
 @pytest.fixture(scope="module")
