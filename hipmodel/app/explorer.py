@@ -179,8 +179,8 @@ def anatomy_views(state: ExplorerState, model: hm.Model) -> None:
         spec = hip3d_spec(model.id, state.muscles, state.adduction, state.rotation)
         st.plotly_chart(_TrustedSpec(hip3d.spec_at(spec, state.flexion)), key="hip3d", width="stretch",
                         config={"displaylogo": False})
-        st.caption("The figure's own slider plays flexion in your browser, with no wait for the server; it "
-                   "starts at the sidebar's flexion and leaves the sidebar as it is. Rotation, adduction, model "
+        st.caption("The figure's own slider plays flexion in your browser, in 2-degree steps, with no wait for the "
+                   "server; it starts at the step nearest the sidebar's flexion and leaves the sidebar as it is. Rotation, adduction, model "
                    "and muscles come from the sidebar.")
         st.download_button("The 3-D figure as one HTML file (opens offline)", key="dl_hip3d", on_click="ignore",
                            data=lambda: hip3d.hip3d_html(hip3d.spec_at(

@@ -113,8 +113,8 @@ def hip3d_frames(model, muscle_ids, adduction_deg: float = 0.0, rotation_deg: fl
 def _title(fr: Hip3dFrames, i: int, model_name: str) -> str:
     parts = [f"{n}: {fr.moment_arm_mm[m, i]:+.1f} mm, {lever_words(fr.moment_arm_mm[m, i])}"
              for m, n in enumerate(fr.names[:3])]
-    return (f"<b>Flexion {fr.flexion_deg[i]:g}\u00b0</b> (adduction {fr.adduction_deg:g}\u00b0, rotation "
-            f"{fr.rotation_deg:g}\u00b0, {model_name})<br>" + "<br>".join(parts))
+    return (f"<b>Flexion {fr.flexion_deg[i]:g}\u00b0</b>, adduction {fr.adduction_deg:g}\u00b0, rotation "
+            f"{fr.rotation_deg:g}\u00b0<br>{model_name}<br>" + "<br>".join(parts))
 
 
 def _f32(a) -> dict:
@@ -230,10 +230,10 @@ def hip3d_spec(model, muscle_ids, adduction_deg: float = 0.0, rotation_deg: floa
     credit = "<br>".join(textwrap.wrap(
         "Lever: the rotation moment arm drawn to length on the femur's rotation axis (dash-dot): blue external, "
         "vermillion internal, grey under 1 mm; dotted: on to the line of pull. Turn the hip with the mouse or a "
-        f"finger. Geometry: {model.citation()}. {fr.credit}.", 90 if tall else 95))
+        f"finger. Geometry: {model.citation()}. {fr.credit}.", 62 if tall else 95))
     if tall:  # 3-D on top, the curve below it, the slider under both, the credits last
-        boxes = dict(scene=([0.0, 1.0], [0.47, 1.0]), x=[0.1, 1.0], y=[0.22, 0.41], slider=(0.0, 1.0, 0.12),
-                     credit=(0.0, 0.03), legend=(0.1, 0.445), height=900, title_h=95)
+        boxes = dict(scene=([0.0, 1.0], [0.47, 1.0]), x=[0.1, 1.0], y=[0.24, 0.41], slider=(0.0, 1.0, 0.15),
+                     credit=(0.0, 0.07), legend=(0.1, 0.445), height=960, title_h=115)
     else:
         boxes = dict(scene=([0.0, 0.6], [0.14, 1.0]), x=[0.66, 1.0], y=[0.36, 0.92], slider=(0.0, 0.6, 0.12),
                      credit=(0.62, 0.2), legend=(0.66, 0.97), height=640, title_h=80)
@@ -244,7 +244,9 @@ def hip3d_spec(model, muscle_ids, adduction_deg: float = 0.0, rotation_deg: floa
         title=dict(text=_title(fr, start, name), x=0.01, xanchor="left", y=0.985, font=dict(size=14)),
         sliders=[dict(active=start, steps=steps, x=boxes["slider"][0], len=boxes["slider"][1], y=boxes["slider"][2],
                       yanchor="top", pad=dict(t=0, b=0),
-                      font=dict(size=9), currentvalue=dict(prefix="Hip flexion (drag the slider): ", suffix="\u00b0",
+                      # tick labels only every 20 deg would need empty step labels, which the value
+                      # display reads: in a column the labels are hidden and the value is written above
+                      font=dict(size=9, color="rgba(0,0,0,0)" if tall else "#444444"), currentvalue=dict(prefix="Hip flexion (drag the slider): ", suffix="\u00b0",
                                                            font=dict(size=14)))],
         scene=dict(domain=dict(x=boxes["scene"][0], y=boxes["scene"][1]), aspectmode="manual",
                    aspectratio=dict(x=1.0, y=1.0, z=1.2),
