@@ -6,7 +6,7 @@ from __future__ import annotations
 from .kinematics import rotation_matrix
 from .lever import rotation_lever
 from .mechanics import curves
-from .words import action_in_words
+from .words import ALMOST_NO_LEVER_MM, action_in_words, lever_words
 from .model import Model
 from .switch import sign_change_angles
 
@@ -36,7 +36,10 @@ class Readout:
         self.length_standing_mm = float(standing.length_mm)
         self.length_change_mm = self.length_mm - self.length_standing_mm
         self.length_change_pct = 100.0 * self.length_change_mm / self.length_standing_mm
-        self.action = action_in_words(self.rotation_moment_arm_mm)
+        # under 1 mm no action is named, the same rule as the pictures' levers (words.ALMOST_NO_LEVER_MM)
+        ma = self.rotation_moment_arm_mm
+        self.action = (f"{lever_words(ma)}, {ma:+.1f} mm" if abs(ma) < ALMOST_NO_LEVER_MM
+                       else action_in_words(ma))
         self.switches = sign_change_angles(model, mu, adduction, rotation)
         self.sentence = _sentence(model, mu, flexion, adduction, rotation, self.rotation_moment_arm_mm, self.switches)
 

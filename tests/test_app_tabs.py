@@ -19,7 +19,7 @@ from hipmodel.words import rotation_words
 from conftest import captioned_image
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-NERVE_TAB, STRETCH_TAB, QUESTIONS_TAB = "Sciatic nerve variants", "Stretches", "Readers' questions"
+NERVE_TAB, STRETCH_TAB, QUESTIONS_TAB = "Sciatic nerve", "Stretches", "Questions"
 
 
 def open_tab(tab: str, **query) -> AppTest:

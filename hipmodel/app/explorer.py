@@ -208,7 +208,7 @@ def explorer_nerve_controls(state: ExplorerState) -> str | None:
         return None
     c1, c2 = st.columns([1, 1])
     show = kept_widget(c1.toggle, "show_nerve", "_kept_show_nerve", True, "Sciatic nerve, from behind",
-                     help="Beaton & Anson type: where the nerve passes the piriformis (tab 'Sciatic nerve variants')")
+                     help="Beaton & Anson type: where the nerve passes the piriformis (tab 'Sciatic nerve')")
     # plain letters, no format_func: AppTest's record of format functions is not thread-safe
     # (tests/test_concurrency.py runs twenty sessions in threads of one process)
     kept_widget(c2.selectbox, "nerve_select", "nerve", "A", "Beaton & Anson type", NERVE_TYPES, disabled=not show,

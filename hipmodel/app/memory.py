@@ -149,7 +149,7 @@ def initialise_from_url() -> None:
     st.session_state["_initialised"] = True
 
 
-TAB_LABELS = ("Explorer", "The switch in context", "Sciatic nerve variants", "Stretches", "Readers' questions")
+TAB_LABELS = ("Explorer", "Switch in context", "Sciatic nerve", "Stretches", "Questions")  # short: a phone shows them all
 
 
 def tab_label(tab_id: str) -> str:

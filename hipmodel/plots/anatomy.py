@@ -302,7 +302,7 @@ def anatomy_png(model, muscle_ids, flexion, adduction=0.0, rotation=0.0,
 
 def _lever_words(m) -> str:
     if m.almost_no_lever:
-        return f"{m.name}: almost no rotation lever ({abs(m.rotation_moment_arm_mm):.1f} mm)"
+        return f"{m.name}: almost no rotation lever ({m.rotation_moment_arm_mm:+.1f} mm)"
     return f"{m.name}: {action_word(m.rotation_moment_arm_mm)}, lever {abs(m.rotation_moment_arm_mm):.1f} mm"
 
 

@@ -227,13 +227,15 @@ def hip3d_spec(model, muscle_ids, adduction_deg: float = 0.0, rotation_deg: floa
                                          transition=dict(duration=0))]) for f in fr.flexion_deg]
     axis_style = dict(showbackground=False, showgrid=False, zeroline=False, showticklabels=False, showspikes=False,
                       title=dict(text=""))
-    credit = "<br>".join(textwrap.wrap(
-        "Lever: the rotation moment arm drawn to length on the femur's rotation axis (dash-dot): blue external, "
-        "vermillion internal, grey under 1 mm; dotted: on to the line of pull. Turn the hip with the mouse or a "
-        f"finger. Geometry: {model.citation()}. {fr.credit}.", 62 if tall else 95))
+    lever_note = ("Lever: the rotation moment arm drawn to length on the femur's rotation axis (dash-dot): blue "
+                  "external, vermillion internal, grey under 1 mm; dotted: on to the line of pull. Turn the hip with the "
+                  "mouse or a finger.")
+    # a page carries every credit inside the figure; in the app the model's citation is written under it
+    credit = "<br>".join(textwrap.wrap(f"{lever_note} {fr.credit}." if tall else
+                                       f"{lever_note} Geometry: {model.citation()}. {fr.credit}.", 62 if tall else 95))
     if tall:  # 3-D on top, the curve below it, the slider under both, the credits last
-        boxes = dict(scene=([0.0, 1.0], [0.47, 1.0]), x=[0.1, 1.0], y=[0.24, 0.41], slider=(0.0, 1.0, 0.15),
-                     credit=(0.0, 0.07), legend=(0.1, 0.445), height=960, title_h=115)
+        boxes = dict(scene=([0.0, 1.0], [0.47, 1.0]), x=[0.1, 1.0], y=[0.27, 0.41], slider=(0.0, 1.0, 0.175),
+                     credit=(0.0, 0.085), legend=(0.1, 0.445), height=960, title_h=115)
     else:
         boxes = dict(scene=([0.0, 0.6], [0.14, 1.0]), x=[0.66, 1.0], y=[0.36, 0.92], slider=(0.0, 0.6, 0.12),
                      credit=(0.62, 0.2), legend=(0.66, 0.97), height=640, title_h=80)
@@ -247,7 +249,7 @@ def hip3d_spec(model, muscle_ids, adduction_deg: float = 0.0, rotation_deg: floa
                       # tick labels only every 20 deg would need empty step labels, which the value
                       # display reads: in a column the labels are hidden and the value is written above
                       font=dict(size=9, color="rgba(0,0,0,0)" if tall else "#444444"), currentvalue=dict(prefix="Hip flexion (drag the slider): ", suffix="\u00b0",
-                                                           font=dict(size=14)))],
+                                                           font=dict(size=14, color="#222222")))],
         scene=dict(domain=dict(x=boxes["scene"][0], y=boxes["scene"][1]), aspectmode="manual",
                    aspectratio=dict(x=1.0, y=1.0, z=1.2),
                    xaxis=dict(range=[-250, 150], **axis_style), yaxis=dict(range=[-180, 220], **axis_style),
