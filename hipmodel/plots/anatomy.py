@@ -137,8 +137,9 @@ def _draw_frame(ax, view, small=False):
     arrow = dict(arrowstyle="-|>", color="#666666", lw=1)
     ax.annotate("", (cx + arm, cy), xytext=(cx, cy), arrowprops=arrow)
     ax.annotate("", (cx, cy + arm), xytext=(cx, cy), arrowprops=arrow)
-    ax.text(cx + arm, cy - 4, right, ha="center", va="top", fontsize=fs, color="#555555")
-    ax.text(cx - 4, cy + arm, up, ha="right", va="center", fontsize=fs, color="#555555")
+    # each word beyond its arrow's tip, so the two never meet, however small the panel
+    ax.text(cx + arm + 0.015 * (x1 - x0), cy, right, ha="left", va="center", fontsize=fs, color="#555555")
+    ax.text(cx, cy + arm + 0.01 * (y1 - y0), up, ha="center", va="bottom", fontsize=fs, color="#555555")
     bx, by = x0 + 0.05 * (x1 - x0), y0 + 0.05 * (y1 - y0)
     ax.plot([bx, bx + 50], [by, by], color="k", lw=2, solid_capstyle="butt")
     ax.text(bx + 25, by + 5, "50 mm", ha="center", va="bottom", fontsize=fs)
