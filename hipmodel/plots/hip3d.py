@@ -33,6 +33,7 @@ __all__ = ["DEFAULT_STEP_DEG", "Hip3dFrames", "hip3d_frames", "hip3d_figure", "h
 
 DEFAULT_STEP_DEG = 2.0
 BONE_RGB = "rgb(237,224,194)"
+BONE_OPACITY = 1.0  # opaque: see-through meshes sort badly in WebGL (tried 0.7); turn the hip to see a lever
 WRAP_RGB = "rgb(140,191,242)"  # wrap surfaces of an imported OpenSim model
 
 
@@ -160,7 +161,7 @@ _LIGHTING = dict(ambient=0.45, diffuse=0.7, specular=0.08, roughness=0.9)
 
 def _traces(fr: Hip3dFrames, start: int) -> tuple[list, list]:
     """Every trace at the starting frame, and the indices of those that the frames update."""
-    data = [dict(type="mesh3d", **_xyz(v), i=_i32(t[:, 0]), j=_i32(t[:, 1]), k=_i32(t[:, 2]), color=BONE_RGB, flatshading=False,
+    data = [dict(type="mesh3d", **_xyz(v), i=_i32(t[:, 0]), j=_i32(t[:, 1]), k=_i32(t[:, 2]), color=BONE_RGB, opacity=BONE_OPACITY, flatshading=False,
                  hoverinfo="skip", name=name, lighting=_LIGHTING) for name, v, t in fr.pelvis]
     data += [dict(type="mesh3d", **_xyz(w.vertices_m[0]), **_ijk(w.triangles), color=WRAP_RGB, opacity=0.35,
                   hoverinfo="skip", name=f"wrap surface {w.name}") for w in fr.wraps if w.body != "femur"]
@@ -169,7 +170,7 @@ def _traces(fr: Hip3dFrames, start: int) -> tuple[list, list]:
     if fr.femur is not None:
         t = fr.femur_triangles
         data.append(dict(type="mesh3d", **moving[0], i=_i32(t[:, 0]), j=_i32(t[:, 1]), k=_i32(t[:, 2]), color=BONE_RGB,
-                         flatshading=False, hoverinfo="skip", name="femur", lighting=_LIGHTING))
+                         opacity=BONE_OPACITY, flatshading=False, hoverinfo="skip", name="femur", lighting=_LIGHTING))
         k = 1
     for w in (w for w in fr.wraps if w.body == "femur"):
         data.append(dict(type="mesh3d", **moving[k], **_ijk(w.triangles), color=WRAP_RGB, opacity=0.35,
