@@ -37,7 +37,7 @@ def test_1_step3_gives_the_lever_before_and_after_the_turn(model_id):
     after = float(length_change(m, piri(m), F, 0.0, R).rotation_moment_arm_mm)
     assert after == pytest.approx(st[2].rotation_moment_arm_mm)
     s = st[2].sentence
-    assert f"{abs(before):.1f} mm lever arm" in s and f"fallen to {abs(after):.1f} mm" in s
+    assert f"{abs(before):.1f} mm lever arm" in s and f"falls to {abs(after):.1f} mm by the end" in s
     assert "because at" not in s  # the old 'because ... it is an internal rotator' without the lever's fall
 
 
@@ -57,7 +57,8 @@ def test_1_step3_says_where_turning_further_stops_lengthening(model_id):
     # the length really peaks there: a little less turn and a little more are both shorter
     L = length_change(m, mu, F, 0.0, np.array([found + 5.0, found, found - 5.0])).length_mm
     assert L[1] > L[0] and L[1] > L[2]
-    assert f"stop lengthening it at about {abs(found):.0f}° out" in st[2].sentence
+    assert (f"Beyond about {abs(found):.0f}° out, where its line of pull crosses the rotation axis, turning further "
+            "would shorten it") in st[2].sentence
     assert st[2].shown["rotation_where_lever_crosses_zero_deg"] == pytest.approx(found)
 
 
@@ -66,7 +67,7 @@ def test_1_turn_past_the_reversal_says_the_turn_only_lengthens_up_to_it():
     mu = piri(m)
     rev = rotation_reversal_deg(m, mu, 100.0, 0.0, -1.0)
     st = figure4_steps(m, mu, 100.0, 0.0, rev - 10.0)
-    assert f"only up to about {abs(rev):.0f}° out" in st[2].sentence
+    assert f"lengthens only up to about {abs(rev):.0f}° out" in st[2].sentence
     assert "external rotator" in st[2].sentence  # by the end of that turn the lever is external
 
 

@@ -149,31 +149,29 @@ def figure4_steps(
         s3 = "No rotation in this version: the thigh is not turned, so the length does not change."
     else:
         how = " (crossing the ankle over the other thigh)" if R < 0 else ""
-        more = " more" if abs(step[2]) >= 0.05 and F != 0 else ""
+        more = " more" if abs(step[2]) >= 0.05 and F != 0 and np.sign(step[2]) == np.sign(step[1]) else ""
         s3 = (f"Turning the thigh {turn} by {v(2, turn_key, abs(R), 'g')}°{how} {by(2)}{more}")
         if abs(step[2]) >= 0.05:
             lengthens0 = (rma[1] > 0) == (R < 0)  # an internal rotator is lengthened by turning out
-            s3 += (f": at {v(2, 'flexion_deg', F, 'g')}° flexion it starts the turn as "
-                   f"{action(2, rma[1], 'rotation_moment_arm_before_turn_mm')}, so turning the thigh {turn} "
-                   f"{'pulls it longer' if lengthens0 else 'lets it slacken'}")
+            s3 += (f": it starts the turn as {action(2, rma[1], 'rotation_moment_arm_before_turn_mm')}, so turning "
+                   f"{'out' if R < 0 else 'in'} {'pulls it longer' if lengthens0 else 'lets it slacken'}")
             if abs(rma[2]) < 0.05 or (rma[2] > 0) != (rma[1] > 0):
-                s3 += f", but by the end of the turn it is {action(2, rma[2])}"
+                s3 += f", but ends it as {action(2, rma[2])}"
             else:
                 grew = abs(rma[2]) > abs(rma[1])
-                s3 += (f"; by the end of the turn that lever has {'grown' if grew else 'fallen'} to "
-                       f"{v(2, 'rotation_moment_arm_mm', abs(rma[2]), '.1f')} mm")
+                s3 += (f", {'and' if grew else 'but'} that lever {'grows' if grew else 'falls'} to "
+                       f"{v(2, 'rotation_moment_arm_mm', abs(rma[2]), '.1f')} mm by the end")
             s3 += "."
             rev = rotation_reversal_deg(model, muscle, F, 0.0, R)
             if rev is not None:
-                word = "lengthening" if lengthens0 else "slackening"
-                verb = "lengthens" if lengthens0 else "slackens"
                 at = v(2, 'rotation_where_lever_crosses_zero_deg', abs(rev), '.0f', rev)
+                side = "out" if R < 0 else "in"
                 if abs(rev) > abs(R):
-                    s3 += (f" Turning it further {turn} would stop {word} it at about {at}° {'out' if R < 0 else 'in'}, "
-                           "where its line of pull crosses the rotation axis; beyond that the turn works the other way.")
+                    s3 += (f" Beyond about {at}° {side}, where its line of pull crosses the rotation axis, turning "
+                           f"further would {'shorten' if lengthens0 else 'lengthen'} it.")
                 else:
-                    s3 += (f" The turn {verb} it only up to about {at}° {'out' if R < 0 else 'in'}, where its line of pull crosses the "
-                           "rotation axis; the rest of the turn works the other way.")
+                    s3 += (f" It {'lengthens' if lengthens0 else 'slackens'} only up to about {at}° {side}, where "
+                           "its line of pull crosses the rotation axis.")
         else:
             s3 += "."
     if A == 0:
