@@ -109,5 +109,6 @@ def models_range_text(ctx: SwitchContext) -> str:
         parts.append(f"{who} put it at {span} of flexion")
     if loose:
         each = ", ".join(f"{_short(m.name)} {angle_text(m.angle_deg, m.uncertainty_deg)}\u00b0" for m in loose)
-        parts.append(f"the older straight-line geometries, whose zero-flexion reference is uncertain, at {each}")
+        parts.append("the geometries transcribed from their papers' coordinate tables, whose zero-flexion reference "
+                     f"is uncertain, at {each}")
     return "; ".join(parts) if parts else "no bundled model has a switch in -20..120\u00b0 of flexion"

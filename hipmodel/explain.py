@@ -84,7 +84,7 @@ def _sentence(model, mu, flexion, adduction, rotation, ma, switches) -> str:
     earlier = [s for s in switches if s.flexion_deg <= flexion]
     if later:
         s = later[0]
-        text += (f" Bend the hip further and the thigh bone swings forward and up under the muscle; at "
+        text += (f" Bend the hip{' further' if flexion > 0 else ''} and the thigh bone swings forward and up under the muscle; at "
                  f"{s.flexion_deg:.1f}\u00b0 the line of pull crosses the bone's long axis, and beyond that the same "
                  "pull turns the kneecap the other way.")
     elif earlier:

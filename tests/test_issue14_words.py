@@ -64,7 +64,7 @@ def test_2_disagree_gives_the_attachment_distances_and_no_unsourced_fibres():
     assert "a few millimetres" not in a.text and "a few" not in a.text
     assert "upper and lower fibres" not in a.text
     o, i = _attachment_distances_mm(load_model("rajagopal2016"), g)
-    assert 23 < o < 26 and i < 0.01 and f"origin {o:.0f} mm" in a.text
+    assert 23 < o < 26 and i < 0.01 and f"origin lies {o:.0f} mm" in a.text
     for mid, (lo, hi) in {"dostal1981": (17, 19), "tlem2": (19, 21)}.items():
         _, ins = _attachment_distances_mm(load_model(mid), g)
         assert lo < ins < hi and f"insertion {ins:.0f} mm" in a.text

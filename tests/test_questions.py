@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hipmodel import questions as Q
+from hipmodel.questions.common import literature_name
 import hipmodel.nerve.data as nerve_data
 from hipmodel.literature import SWITCH_LITERATURE_FILE, load_switch_literature
 from hipmodel.mechanics import curves
@@ -77,7 +78,7 @@ def test_no_digits_typed_into_the_prose():
                 allowed |= {f"{v:.0f}", f"{v:.1f}", f"{v:.2f}", f"{abs(v):.1f}", f"{abs(v):.0f}", f"{v:g}", f"{abs(v):g}"}
             text = a.text
             for e in load_switch_literature():  # labels and notes read from data/switch_literature.json
-                for t in (e.label, e.evidence, e.chart_note):
+                for t in (e.statement, e.label, e.evidence, e.chart_note, literature_name(e.as_dict())):
                     text = text.replace(t, "") if t else text
             for p in load_poses():
                 for t in (p.angles_text(), p.how_to, p.name):
@@ -197,7 +198,7 @@ def test_disagreement_answer_reads_the_literature_file(gait):
     a = Q.answer("why_disagree", gait)
     lit = json.loads(SWITCH_LITERATURE_FILE.read_text())  # the raw file, not the loader
     ito = next(e for e in lit["entries"] if e["id"] == "ito2025")
-    assert a.numbers["lit_meas0_low_deg"] == ito["low"] and a.numbers["lit_meas0_high_deg"] == ito["high"]
+    assert a.numbers["lit_ito2025_low_deg"] == ito["low"] and a.numbers["lit_ito2025_high_deg"] == ito["high"]
     assert a.numbers["switch_turned_out_knee_across_deg"] == pytest.approx(switch(gait, 20.0, -30.0), abs=1e-6)
     assert any("Ito" in s for s in a.sources)
 

@@ -134,7 +134,7 @@ class ShareThrough:
             f"In these data a nerve division passes through the piriformis (types {letters}) in about "
             f"{math.floor(lo):.0f}-{math.ceil(hi):.0f}% of limbs{ci_note}.{main} Any variant at all, which also counts "
             f"nerves running above the muscle and unclassified ones, is reported in {percent_text(alo)}-{percent_text(ahi)}% "
-            f"of limbs in general samples{sub}. All shares are of limbs (hips), not of people. "
+            f"of limbs in general samples{sub}. {shares_of_sentence(self.through + self.any_variant + self.subgroups)} "
             f"The often-quoted '{q0:g}-{q1:g}% of people have the nerve passing through the piriformis' "
         )
         overlaps_any = q0 <= ahi and alo <= q1
@@ -198,7 +198,8 @@ def share_through(variants: NerveVariants | None = None) -> ShareThrough:
             pct = sum(vals[k].percent for k in have)
             ci = vals[have[0]].ci95 if len(have) == 1 else None
             kind = "pooled" if len(have) == len(letters) else "partial"
-            through.append(ShareEstimate(s.id, s.short, kind, pct, tuple(have), ci95=ci, method=s.design,
+            through.append(ShareEstimate(s.id, s.short, kind, pct, tuple(have), unit=s.sample_unit, ci95=ci,
+                                         method=s.design,
                                          citation=s.citation, by_letter=tuple((k, vals[k].percent) for k in have)))
         if s.types and "B" in vals:
             others = [t for t in s.types if t.key != "A"]
@@ -241,14 +242,41 @@ def type_prevalence_lines(letter: str, variants: NerveVariants | None = None) ->
     return out
 
 
+LIMB_UNITS = ("limbs", "hips")
+
+
+def share_of(unit: str) -> str:
+    """What a study's shares are of, in words: 'limbs', 'hips', or for a count of cadavers that a
+    share could be per limb or per cadaver, saying so; never 'people' unless the data say it."""
+    u = str(unit or "").strip()
+    if not u:
+        return "not stated"
+    if u in ("cadavers", "bodies"):
+        return f"{u} (per limb or per {u[:-1]} not stated)"
+    return u
+
+
+def shares_of_sentence(estimates) -> str:
+    """'All shares are of limbs (hips), not of people.', naming any study whose shares are of something else."""
+    odd: dict[str, str] = {}
+    for e in estimates:
+        if e.unit and e.unit not in LIMB_UNITS:
+            odd.setdefault(e.short, share_of(e.unit))
+    if not odd:
+        return "All shares are of limbs (hips), not of people."
+    rest = "; ".join(f"{k}'s are of {v}" for k, v in odd.items())
+    return f"The shares are of limbs (hips), not of people, except that {rest}."
+
+
 def prevalence_rows(variants: NerveVariants | None = None) -> list[dict]:
     """Plain rows for a prevalence chart, one per (study, measure).
 
     Each row is a dict: ``study`` (short name), ``n_text``, ``measure`` (one of
     ``'type A'``, ``'type B'``, ..., ``'through'``, ``'any variant'``), ``label``,
     ``percent``, ``ci95`` (tuple or None), ``pooled`` (bool), ``approximate`` (bool),
-    ``subgroup`` (str). Only figures in the data file, plus the through-the-muscle
-    sums of :func:`share_through`.
+    ``subgroup`` (str), ``share_of`` (what the share is of: 'limbs', 'hips', 'cadavers (per limb
+    or per cadaver not stated)', ...; :func:`share_of`). Only figures in the data file, plus the
+    through-the-muscle sums of :func:`share_through`.
     """
     v = variants or load_nerve_variants()
     rows = []
@@ -258,18 +286,20 @@ def prevalence_rows(variants: NerveVariants | None = None) -> list[dict]:
             ci = tv.ci95 or (wilson_interval(tv.count, s.sample_size) if tv.count is not None and s.sample_size
                              else None)
             rows.append(dict(study=s.short, n_text=s.n_text, measure=f"type {tv.key}", label=f"type {tv.key}",
-                             percent=pct, ci95=ci, pooled=s.pooled, approximate=False, subgroup=""))
+                             percent=pct, ci95=ci, pooled=s.pooled, approximate=False, subgroup="",
+                             share_of=share_of(s.sample_unit)))
         for f in s.findings:
             if f.measure != "any_variant":
                 continue
             ci = f.ci95 or (wilson_interval(f.count, s.sample_size) if f.count is not None and s.sample_size else None)
             rows.append(dict(study=s.short, n_text=s.n_text, measure="any variant", label=f.label, percent=f.percent,
-                             ci95=ci, pooled=s.pooled, approximate=f.approximate, subgroup=f.subgroup))
+                             ci95=ci, pooled=s.pooled, approximate=f.approximate, subgroup=f.subgroup,
+                             share_of=share_of(s.sample_unit)))
     for e in share_through(v).through:
         s = v.study(e.study_id)
         rows.append(dict(study=s.short, n_text=s.n_text, measure="through",
                          label=("division through (type " + "+".join(e.letters)
                                 + (" only" if e.kind == "partial" else "") + ")"),
                          percent=e.percent, ci95=e.ci95, pooled=s.pooled, approximate=False, subgroup="",
-                         partial=e.kind == "partial"))
+                         partial=e.kind == "partial", share_of=share_of(s.sample_unit)))
     return rows

@@ -14,7 +14,7 @@ from ..stretch import (
     length_change,
 )
 from ..switch import sign_change_angles
-from .common import FIG4, CONTEXT_ADDUCTION, CONTEXT_ROTATION, FLEXED, FLEX_RANGE, FigureSpec, GRID, TURN, _Numbers, _attachment_distances_mm, _bundled_models, _length_notice, _piri, _switch, _switch_literature, fact
+from .common import FIG4, CONTEXT_ADDUCTION, CONTEXT_ROTATION, FLEXED, FLEX_RANGE, FigureSpec, GRID, TURN, _Numbers, _attachment_distances_mm, _bundled_models, _length_notice, _piri, _switch, _switch_literature, fact, literature_name
 from ..context import angle_text
 
 
@@ -40,7 +40,8 @@ def _switch_range(n: _Numbers, key_lo="switch_models_min_deg", key_hi="switch_mo
         n(f"switch_{m.id}_uncertainty_deg", m.switch_uncertainty_deg, "deg", ".0f")
         parts.append(f"{m.name.split(' (')[0]} {angle_text(v, m.switch_uncertainty_deg)}°")
     if loose:
-        return (parts[0] + "; the two older straight-line geometries, whose zero-flexion reference is uncertain, at "
+        return (parts[0] + "; the two geometries transcribed from their papers' coordinate tables, whose zero-flexion "
+                "reference is uncertain, at "
                 + " and ".join(parts[1:])) if firm else " and ".join(parts)
     return parts[0] if parts else ""
 
@@ -129,24 +130,34 @@ def _a_contradiction(model: Model, n: _Numbers):
     return text, fig, srcs
 
 
-def _literature_lines(n: _Numbers) -> list[str]:
-    """One line per published statement: its label, its angle (as published) or its chart note, its evidence."""
-    from .common import source_key
+def _lit_angle(n: _Numbers, e: dict) -> str:
+    """A published switch angle in words ('between 75° and 90°', 'above about 60°', 'at about 90°'),
+    each number registered under the statement's id (labelled by :func:`number_label`)."""
+    lo, hi, key = e.get("low"), e.get("high"), e.get("id", "x")
+    if hi is None:
+        return f"above about {n(f'lit_{key}_low_deg', lo, 'deg', 'g')}°"
+    if hi == lo:
+        return f"at about {n(f'lit_{key}_deg', lo, 'deg', 'g')}°"
+    return f"between {n(f'lit_{key}_low_deg', lo, 'deg', 'g')}° and {n(f'lit_{key}_high_deg', hi, 'deg', 'g')}°"
 
+
+def _literature_lines(n: _Numbers) -> list[str]:
+    """One sentence per published statement: who, the angle as published (or what it found), and its evidence."""
     out = []
-    for i, e in enumerate(_switch_literature()):
-        lo, hi = e.get("low"), e.get("high")
-        if lo is None:
-            angle = e.get("chart_note") or "no angle given"
-        elif hi is None:
-            angle = f"above about {n(f'lit{i}_low_deg', lo, 'deg', 'g')}°"
-        elif hi == lo:
-            angle = f"about {n(f'lit{i}_low_deg', lo, 'deg', 'g')}°"
-        else:
-            angle = f"{n(f'lit{i}_low_deg', lo, 'deg', 'g')}-{n(f'lit{i}_high_deg', hi, 'deg', 'g')}°"
-        key = source_key(e.get("source", ""))
-        cite = "" if not key or key in e["label"] else f" ({e['source'].split(';')[0].split(' (')[0]})"
-        out.append(f"- {e['label']}{cite}: {angle}" + (f" [{e['evidence']}]" if e.get("evidence") else ""))
+    for e in _switch_literature():
+        if e.get("kind") == "unreadable":
+            out.append(f"- {e['source']}")
+            continue
+        name = literature_name(e)
+        if e.get("kind") == "rule of thumb" and name.lower().startswith("rule of thumb"):
+            name = "A r" + name[1:]
+        if e.get("low") is None:
+            said = str(e.get("statement") or e.get("chart_note") or "no angle given").strip()
+            out.append(f"- {name}: {said}" + ("" if said.endswith(".") else "."))
+            continue
+        verb = "put" if name.split(" (")[0].endswith("s") else "puts"
+        ev = f" ({e['evidence']})" if e.get("evidence") else ""
+        out.append(f"- {name} {verb} the switch {_lit_angle(n, e)} of hip flexion{ev}.")
     return out
 
 
@@ -262,13 +273,15 @@ def _a_disagree(model: Model, n: _Numbers):
     rng = _switch_range(n)
     if dists:
         bits = []
+        ref_short = ref.name.split(" (")[0].replace("OpenSim ", "")
         for m, (o, i) in dists.values():
             short = m.name.split(" (")[0].replace("OpenSim ", "")
-            bits.append(f"{short}'s origin {n(f'{m.id}_origin_offset_mm', o, 'mm', '.0f')} mm and insertion "
-                        f"{n(f'{m.id}_insertion_offset_mm', i, 'mm', '.0f')} mm")
-        ref_short = ref.name.split(" (")[0].replace("OpenSim ", "")
-        parts.append("- Different geometry: the published models put the muscle's ends in different places. Measured "
-                     "from each model's hip centre, " + "; ".join(bits) + f" from {ref_short}'s. "
+            os_ = n(f'{m.id}_origin_offset_mm', o, 'mm', '.0f')
+            is_ = n(f'{m.id}_insertion_offset_mm', i, 'mm', '.0f')
+            ins = f"its insertion {is_} mm" + (" (the same point)" if is_ in ("0", "-0") else "")
+            bits.append(f"{short}'s origin lies {os_} mm from {ref_short}'s and {ins}")
+        parts.append("- Different geometry: the published models put the muscle's ends in different places. With "
+                     f"each model's hip centre placed on {ref_short}'s, " + "; ".join(bits) + ". "
                      + (f"Their switch angles spread accordingly: {rng}. " if rng else "")
                      + "Real hips vary too.")
     parts.append("- One line per model: each model draws the whole muscle as one straight line, so it gives one "
@@ -284,19 +297,20 @@ def _a_disagree(model: Model, n: _Numbers):
     for i, e in enumerate(lit):
         if e.get("low") is None or e.get("kind") == "rule of thumb":
             continue
-        lo, hi = e["low"], e.get("high")
-        rng_i = (f"{n(f'lit_meas{i}_low_deg', lo, 'deg', '.0f')}-{n(f'lit_meas{i}_high_deg', hi, 'deg', '.0f')}°"
-                 if hi is not None and hi != lo else f"{n(f'lit_meas{i}_low_deg', lo, 'deg', '.0f')}°")
-        parts.append(f"- A cadaver estimate, not a measured force: {e['label']} found the turn at {rng_i} "
-                     f"({e.get('evidence', '')}).")
+        ev = f" ({e['evidence']})" if e.get("evidence") else ""
+        parts.append(f"- A cadaver estimate, not a measured force: {literature_name(e)} put the turn "
+                     f"{_lit_angle(n, e)} of hip flexion{ev}.")
     rules = [e for e in lit if e.get("kind") == "rule of thumb" and e.get("low") is not None]
     if rules:
-        rr = " and ".join(f"'{n(f'lit_rule{i}_deg', e['low'], 'deg', '.0f')}°'" for i, e in enumerate(rules))
+        def rule_key(e: dict) -> str:
+            return f"lit_{e.get('id', 'rule')}_" + ("deg" if e.get("high") == e["low"] else "low_deg")
+
+        rr = " and ".join(f"'{n(rule_key(e), e['low'], 'deg', 'g')}°'" for e in rules)
         parts.append(f"- Rounded rules of thumb: handbooks quoted on the BIOMCH-L mailing list say {rr}; these are "
                      "memorable round numbers, not measurements.")
     delp = next((e for e in lit if e.get("id") == "delp1999"), None)
     if delp:
-        parts.append(f"- {delp['label']}: rotation moment arms measured in cadavers and a model showed muscles behind "
+        parts.append(f"- {literature_name(delp)}: rotation moment arms measured in cadavers and a model showed muscles behind "
                      "the hip switching towards internal rotation with flexion, but the paper gives no single "
                      "piriformis angle.")
     wald = next((e for e in lit if e.get("id") == "waldner"), None)

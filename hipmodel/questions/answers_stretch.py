@@ -275,7 +275,7 @@ def _a_cadaver(model: Model, n: _Numbers):
     text += (f"Vaarbakken and colleagues found the piriformis longest at {va.angles_text()} (no rotation given; we "
              f"assume neutral). {meas}At that pose the models give " + ", ".join(used) + ".")
     if unused:
-        text += (" The two older straight-line geometries give " + ", ".join(t for _, t in unused)
+        text += (" The two geometries transcribed from their papers' coordinate tables give " + ", ".join(t for _, t in unused)
                  + ": their insertions lie almost on the hip's flexion axis, so flexion barely changes their length, "
                  "and they are not used for lengths.")
     text += (" So the models agree with the cadavers on the direction but give less than the measured lengthening: "

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from ..model import DEFAULT_MODEL_ID, Model, load_model
-from .common import Answer, NO_MATCH_ID, OUT_OF_SCOPE_ID, _Numbers, _piri
+from .common import Answer, NO_MATCH_ID, OUT_OF_SCOPE_ID, _Numbers, _piri, dedupe_sources
 from .answers_action import _a_abductor, _a_contradiction, _a_disagree, _a_knee_across, _a_moment_arm, _a_other_muscles, _a_switch_angle, _a_which_rotation
 from .answers_stretch import _a_achilles, _a_best_stretch, _a_beyond_stretches, _a_cadaver, _a_figure4, _a_length, _a_no_match, _a_out_of_scope, _a_pose, _a_sciatic
 
@@ -240,6 +240,6 @@ def answer(question_id: str, model: Model | None = None) -> Answer:
     extra = tuple(extra) + _facts_cited(text, extra)
     return Answer(
         question_id=q.id, question=q.title, text=text, numbers=dict(n.values), units=dict(n.units), figure=fig,
-        sources=tuple(dict.fromkeys(_named_model_sources(text, model) + tuple(extra))), model_id=model.id, model_name=model.name,
+        sources=dedupe_sources(_named_model_sources(text, model) + tuple(extra)), model_id=model.id, model_name=model.name,
         muscle_id=_piri(model).id, out_of_scope=q.out_of_scope,
     )

@@ -297,3 +297,44 @@ def source_key(source: str) -> str:
         return "meta-analysis"
     m = re.match(r"([A-Z][A-Za-z'\-]+)", s)
     return m.group(1) if m else ""
+
+
+def literature_name(entry: dict) -> str:
+    """A literature statement's name as a text cites it: the label's part before the colon
+    ('Ito 2025'), with the short source added where that part has no year ('Stretching handbooks
+    (BIOMCH-L mailing list, 2000)')."""
+    import re
+
+    name = str(entry.get("label") or entry.get("id") or "a source").split(":")[0].strip()
+    src = str(entry.get("source") or "")
+    if not re.search(r"\d{4}", name) and src and source_key(src).lower() not in name.lower():
+        short = src.split(";")[0].split(" (")[0].strip()
+        if short and short not in name:
+            name += f" ({short})"
+    return name
+
+
+def literature_by_id() -> dict:
+    """Literature statements of the switch angle by id (for number labels)."""
+    return {e["id"]: e for e in _switch_literature() if e.get("id")}
+
+
+_FILE_REF = None
+
+
+def dedupe_sources(sources) -> tuple:
+    """The sources once each: exact repeats, and a second citation of the same file
+    ('owner/repo @ commit: path') as one already listed, are dropped (the first is kept)."""
+    import re
+
+    global _FILE_REF
+    if _FILE_REF is None:
+        _FILE_REF = re.compile(r"[\w.-]+/[\w.-]+ @ [0-9a-f]{7,40}: [^\]\s)]+")
+    out, seen = [], set()
+    for s in sources:
+        refs = set(_FILE_REF.findall(str(s)))
+        if s in out or (refs and refs & seen):
+            continue
+        out.append(s)
+        seen |= refs
+    return tuple(out)

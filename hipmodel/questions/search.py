@@ -308,4 +308,6 @@ def ask(text: str, model: Model | None = None) -> Answer:
         qid, score = m.alternatives[0]
         if score >= 0.3 and not _BY_ID[qid].out_of_scope:
             extra["text"] = a.text + f"\n\nA related question the model can answer: \u201c{_BY_ID[qid].title}\u201d"
+    if m.question_id == OUT_OF_SCOPE_ID and str(text).strip():
+        extra["question"] = f"{a.question}: {str(text).strip()}"  # the heading says what was asked
     return Answer(**{**a.__dict__, **extra, "confidence": m.confidence, "asked": str(text)})

@@ -8,8 +8,28 @@ import numpy as np
 from ..words import change_word, rotation_word
 from ..kinematics import check_angle
 from ..model import Model, Muscle
-from ..switch import sign_change_angles
-from .maths import length_change
+from ..switch import bisect_roots, sign_change_angles, sign_change_brackets
+from .maths import length_change, length_slope_mm_per_deg
+
+
+def rotation_reversal_deg(model: Model, muscle: Muscle, flexion_deg: float, adduction_deg: float,
+                          towards_deg: float, search_deg: float = 90.0, grid_step_deg: float = 0.5) -> float | None:
+    """The rotation, from 0 towards the side of ``towards_deg``, where turning further stops changing the
+    length the same way: the first sign change of ``dL/d rotation`` (the rotation moment arm's sign)
+    at this flexion and adduction, searched up to ``search_deg`` of turn. None if there is none.
+    """
+    side = -1.0 if towards_deg < 0 else 1.0
+    grid = side * np.linspace(0.0, search_deg, int(round(search_deg / grid_step_deg)) + 1)
+
+    def fun(rot):
+        return length_slope_mm_per_deg(model, muscle, flexion_deg, adduction_deg, rot)
+
+    vals = fun(grid)
+    lo, hi = sign_change_brackets(vals)
+    if lo.size == 0:
+        return None
+    roots = bisect_roots(fun, grid[lo[:1]], grid[hi[:1]], vals[lo[:1]], 1e-6)
+    return float(roots[0])
 
 
 def figure4_final_pose() -> tuple[float, float, float]:
@@ -93,16 +113,17 @@ def figure4_steps(
 
     shown: list[dict] = [{}, {}, {}, {}]
 
-    def v(i: int, key: str, value: float, fmt: str) -> str:
-        """Format a number for step i's sentence and record it in that step's ``shown``."""
-        shown[i][key] = float(value)
+    def v(i: int, key: str, value: float, fmt: str, record: float | None = None) -> str:
+        """Format a number for step i's sentence and record it (or ``record``, e.g. the signed value
+        where the sentence says the direction in words) in that step's ``shown``."""
+        shown[i][key] = float(value if record is None else record)
         return format(float(value), fmt)
 
-    def action(i: int, r_mm: float) -> str:
+    def action(i: int, r_mm: float, key: str = "rotation_moment_arm_mm") -> str:
         if abs(r_mm) < 0.05:
             return "neither an internal nor an external rotator"
         kind = "an internal" if r_mm > 0 else "an external"
-        return f"{kind} rotator ({v(i, 'rotation_moment_arm_mm', abs(r_mm), '.1f')} mm lever arm)"
+        return f"{kind} rotator ({v(i, key, abs(r_mm), '.1f')} mm lever arm)"
 
     s1 = (f"Standing, the {name} is {v(0, 'length_mm', L[0], '.0f')} mm long and {action(0, rma[0])}. "
           + ("Turning the thigh inwards would stretch it; turning it outwards slackens it."
@@ -111,7 +132,7 @@ def figure4_steps(
         """'lengthens it by 8.0 mm', or 'leaves its length unchanged' for less than 0.05 mm."""
         if abs(step[i]) < 0.05:
             return "leaves its length unchanged"
-        return f"{change_word(step[i])} it by {v(i, 'step_change_mm', abs(step[i]), '.1f')} mm"
+        return f"{change_word(step[i])} it by {v(i, 'step_change_mm', abs(step[i]), '.1f', step[i])} mm"
 
     s2 = (f"Bending the hip to {v(1, 'flexion_deg', F, 'g')}° {by(1)}. "
           if F != 0 else f"The hip stays straight in this version ({v(1, 'flexion_deg', F, 'g')}° flexion). ")
@@ -123,16 +144,34 @@ def figure4_steps(
         s2 += (f"It is {action(1, rma[1])} here, so turning the thigh "
                f"{'outwards' if rma[1] > 0 else 'inwards'} is what stretches it.")
     turn = "outwards" if R < 0 else "inwards"
+    turn_key = "external_rotation_deg" if R < 0 else "internal_rotation_deg"
     if R == 0:
         s3 = "No rotation in this version: the thigh is not turned, so the length does not change."
     else:
         how = " (crossing the ankle over the other thigh)" if R < 0 else ""
-        more = " more" if abs(step[2]) >= 0.05 and F != 0 else ""
-        s3 = f"Turning the thigh {turn} by {v(2, 'rotation_deg', abs(R), 'g')}°{how} {by(2)}{more}"
-        kind = rotation_word(rma[1])
+        more = " more" if abs(step[2]) >= 0.05 and F != 0 and np.sign(step[2]) == np.sign(step[1]) else ""
+        s3 = (f"Turning the thigh {turn} by {v(2, turn_key, abs(R), 'g')}°{how} {by(2)}{more}")
         if abs(step[2]) >= 0.05:
-            s3 += (f", because at {v(2, 'flexion_deg', F, 'g')}° flexion it is an {kind} rotator: turning the thigh "
-                   f"{turn} {'pulls it longer' if step[2] > 0 else 'lets it slacken'}.")
+            lengthens0 = (rma[1] > 0) == (R < 0)  # an internal rotator is lengthened by turning out
+            s3 += (f": it starts the turn as {action(2, rma[1], 'rotation_moment_arm_before_turn_mm')}, so turning "
+                   f"{'out' if R < 0 else 'in'} {'pulls it longer' if lengthens0 else 'lets it slacken'}")
+            if abs(rma[2]) < 0.05 or (rma[2] > 0) != (rma[1] > 0):
+                s3 += f", but ends it as {action(2, rma[2])}"
+            else:
+                grew = abs(rma[2]) > abs(rma[1])
+                s3 += (f", {'and' if grew else 'but'} that lever {'grows' if grew else 'falls'} to "
+                       f"{v(2, 'rotation_moment_arm_mm', abs(rma[2]), '.1f')} mm by the end")
+            s3 += "."
+            rev = rotation_reversal_deg(model, muscle, F, 0.0, R)
+            if rev is not None:
+                at = v(2, 'rotation_where_lever_crosses_zero_deg', abs(rev), '.0f', rev)
+                side = "out" if R < 0 else "in"
+                if abs(rev) > abs(R):
+                    s3 += (f" Beyond about {at}° {side}, where its line of pull crosses the rotation axis, turning "
+                           f"further would {'shorten' if lengthens0 else 'lengthen'} it.")
+                else:
+                    s3 += (f" It {'lengthens' if lengthens0 else 'slackens'} only up to about {at}° {side}, where "
+                           "its line of pull crosses the rotation axis.")
         else:
             s3 += "."
     if A == 0:
@@ -144,7 +183,7 @@ def figure4_steps(
             s4 += (f", because the {name} is an abductor ({v(3, 'abduction_moment_arm_mm', abs(ama[2]), '.1f')} mm "
                    "lever) and moving the knee across pulls its ends apart")
     else:
-        s4 = (f"Letting the crossed knee fall out to the side ({v(3, 'adduction_deg', abs(A), 'g')}° abduction) "
+        s4 = (f"Letting the crossed knee fall out to the side ({v(3, 'abduction_deg', abs(A), 'g')}° abduction) "
               f"{by(3)}")
         if ama[2] < 0 and step[3] < 0:
             s4 += (f", because the {name} is an abductor ({v(3, 'abduction_moment_arm_mm', abs(ama[2]), '.1f')} mm "
@@ -155,7 +194,8 @@ def figure4_steps(
     if rma[3] < -0.05 and neutral_switch and F > neutral_switch[0]:
         here = [x.flexion_deg for x in sign_change_angles(model, muscle, A, R)
                 if x.direction == "external to internal"]
-        moved = (f"at {v(3, 'adduction_deg', abs(A), 'g')}° {'adduction' if A > 0 else 'abduction'} with the thigh "
+        moved = (f"at {v(3, 'adduction_deg' if A > 0 else 'abduction_deg', abs(A), 'g')}° "
+                 f"{'adduction' if A > 0 else 'abduction'} with the thigh "
                  f"turned {'out' if R < 0 else 'in'} the switch comes only at "
                  f"{v(3, 'final_switch_deg', here[0], '.1f')}° of flexion, beyond this {v(3, 'flexion_deg', F, 'g')}°"
                  if here else "in this pose the switch lies beyond the flexion range")

@@ -1,0 +1,225 @@
+"""The reviewer's sentence fixes (fix-words). One test (at least) per item; each fails on the old text.
+
+Every number is computed here from the model or the data files, never typed.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+import hipmodel.questions as Q
+from hipmodel.explain import readout
+from hipmodel.model import load_bundled_models, load_model
+from hipmodel.questions.export import answer_markdown, number_label
+from hipmodel.stretch import figure4_steps, length_change
+from hipmodel.stretch.maths import length_slope_mm_per_deg
+from hipmodel.stretch.steps import rotation_reversal_deg
+from hipmodel.switch import sign_change_angles
+
+MODELS = ("gait2392", "rajagopal2016")
+ALL_MODELS = ("gait2392", "rajagopal2016", "dostal1981", "tlem2")
+
+
+def piri(m):
+    return m.muscle("piriformis")
+
+
+# 1 ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("model_id", MODELS)
+def test_1_step3_gives_the_lever_before_and_after_the_turn(model_id):
+    m = load_model(model_id)
+    st = figure4_steps(m, piri(m))
+    F, R = st[2].flexion_deg, st[2].rotation_deg
+    before = float(length_change(m, piri(m), F, 0.0, 0.0).rotation_moment_arm_mm)
+    after = float(length_change(m, piri(m), F, 0.0, R).rotation_moment_arm_mm)
+    assert after == pytest.approx(st[2].rotation_moment_arm_mm)
+    s = st[2].sentence
+    assert f"{abs(before):.1f} mm lever arm" in s and f"falls to {abs(after):.1f} mm by the end" in s
+    assert "because at" not in s  # the old 'because ... it is an internal rotator' without the lever's fall
+
+
+@pytest.mark.parametrize("model_id", MODELS)
+def test_1_step3_says_where_turning_further_stops_lengthening(model_id):
+    m = load_model(model_id)
+    mu = piri(m)
+    st = figure4_steps(m, mu)
+    F, R = st[2].flexion_deg, st[2].rotation_deg
+    # independent: bisect the sign of dL/d rotation on a fine grid beyond the turn
+    grid = np.arange(0.0, -90.01, -0.01)
+    slope = length_slope_mm_per_deg(m, mu, F, 0.0, grid)
+    k = int(np.flatnonzero(np.sign(slope[:-1]) != np.sign(slope[1:]))[0])
+    found = rotation_reversal_deg(m, mu, F, 0.0, R)
+    assert abs(found - grid[k]) < 0.02
+    assert abs(found) > abs(R)  # the 45 deg turn stays on the lengthening side
+    # the length really peaks there: a little less turn and a little more are both shorter
+    L = length_change(m, mu, F, 0.0, np.array([found + 5.0, found, found - 5.0])).length_mm
+    assert L[1] > L[0] and L[1] > L[2]
+    assert (f"Beyond about {abs(found):.0f}° out, where its line of pull crosses the rotation axis, turning further "
+            "would shorten it") in st[2].sentence
+    assert st[2].shown["rotation_where_lever_crosses_zero_deg"] == pytest.approx(found)
+
+
+def test_1_turn_past_the_reversal_says_the_turn_only_lengthens_up_to_it():
+    m = load_model("gait2392")
+    mu = piri(m)
+    rev = rotation_reversal_deg(m, mu, 100.0, 0.0, -1.0)
+    st = figure4_steps(m, mu, 100.0, 0.0, rev - 10.0)
+    assert f"lengthens only up to about {abs(rev):.0f}° out" in st[2].sentence
+    assert "external rotator" in st[2].sentence  # by the end of that turn the lever is external
+
+
+# 2 ---------------------------------------------------------------------------------------------
+def test_2_figure4_numbers_label_abduction_and_keep_signs():
+    m = load_model("gait2392")
+    a = Q.answer("why_figure4", m)
+    st = figure4_steps(m, piri(m))
+    assert st[3].adduction_deg < 0 and st[3].step_change_mm < 0
+    assert a.numbers["step4_abduction_deg"] == pytest.approx(-st[3].adduction_deg)
+    assert "step4_adduction_deg" not in a.numbers
+    assert a.numbers["step4_step_change_mm"] == pytest.approx(st[3].step_change_mm)  # negative: it shortens
+    md = answer_markdown(a)
+    assert "| step 4: adduction |" not in md
+    assert f"| step 4: abduction (knee out to the side) | {abs(st[3].adduction_deg):.0f} deg |" in md
+    assert f"{st[3].step_change_mm:.2f} mm |" in md and f"{st[3].step_change_mm:.2f}".startswith("-")
+    assert "shortens it by" in st[3].sentence
+
+
+# 3 ---------------------------------------------------------------------------------------------
+def test_3_disagree_attachment_sentence_has_a_verb_and_one_reference():
+    m = load_model("gait2392")
+    a = Q.answer("why_disagree", m)
+    assert "Measured from each model's hip centre" not in a.text
+    for mid in ("dostal1981", "tlem2"):
+        o = a.numbers[f"{mid}_origin_offset_mm"]
+        i = a.numbers[f"{mid}_insertion_offset_mm"]
+        assert f"origin lies {o:.0f} mm from Gait2392's and its insertion {i:.0f} mm" in a.text
+
+
+@pytest.mark.parametrize("qid", ["switch_angle", "why_disagree"])
+def test_3_literature_one_sentence_per_study_without_repeating_the_label(qid):
+    from hipmodel.literature import load_switch_literature
+
+    a = Q.answer(qid, load_model("gait2392"))
+    for e in load_switch_literature():
+        # the old lines put the label, then its own result again: 'Delp 1999: switches seen, ...: switches seen'
+        assert e.label not in a.text, e.label
+    lines = [ln for ln in a.text.splitlines() if ln.startswith("- ")]
+    for ln in lines:
+        assert ln.rstrip().endswith("."), ln
+        assert "switches seen" not in ln
+
+
+@pytest.mark.parametrize("qid", ["switch_angle", "why_disagree", "why_figure4"])
+def test_3_no_internal_keys_in_number_labels(qid):
+    a = Q.answer(qid, load_model("gait2392"))
+    for k in a.numbers:
+        lab = number_label(k)
+        assert not re.search(r"\blit\d|\bmeasurement \d|\brule of thumb \d|\blit_", lab), (k, lab)
+    if qid == "switch_angle":
+        assert number_label("lit_ito2025_low_deg") == "Ito 2025, lower end"
+        assert number_label("lit_ito2025_high_deg") == "Ito 2025, upper end"
+
+
+@pytest.mark.parametrize("model_id", ALL_MODELS)
+def test_3_no_answer_lists_a_source_twice(model_id):
+    m = load_model(model_id)
+    file_ref = re.compile(r"[\w.-]+/[\w.-]+ @ [0-9a-f]{7,40}: [^\]\s)]+")
+    for qid in Q.question_ids() + [Q.OUT_OF_SCOPE_ID, Q.NO_MATCH_ID]:
+        a = Q.answer(qid, m)
+        assert len(set(a.sources)) == len(a.sources), qid
+        refs = [r for s in a.sources for r in set(file_ref.findall(s))]
+        assert len(set(refs)) == len(refs), (qid, refs)
+        md = answer_markdown(a)
+        listed = md.split("## Sources", 1)[1].split("---", 1)[0]
+        assert len([ln for ln in listed.splitlines() if "gait2392_thelen2003muscle.osim" in ln]) <= 1, qid
+
+
+# 4 ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("flexion", [0.0, -10.0])
+def test_4_explorer_at_or_below_zero_says_bend_not_bend_further(flexion):
+    m = load_model("gait2392")
+    assert any(s.flexion_deg > 0 for s in sign_change_angles(m, piri(m), 0.0, 0.0))
+    t = readout(m, "piriformis", flexion).sentence
+    assert "Bend the hip further" not in t and "Bend the hip and" in t
+
+
+def test_4_explorer_when_bent_still_says_further():
+    m = load_model("gait2392")
+    s = [x.flexion_deg for x in sign_change_angles(m, piri(m), 0.0, 0.0)][0]
+    assert "Bend the hip further" in readout(m, "piriformis", s / 2).sentence
+
+
+# 5 ---------------------------------------------------------------------------------------------
+def test_5_out_of_scope_markdown_has_no_confidence_and_says_what_it_is():
+    asked = "what dose of ibuprofen should I take"
+    a = Q.ask(asked)
+    assert a.question_id == Q.OUT_OF_SCOPE_ID
+    md = answer_markdown(a)
+    assert "match confidence" not in md
+    assert md.splitlines()[0] == f"# Outside what an anatomy model can answer: {asked}"
+
+
+def test_5_no_match_markdown_has_no_confidence():
+    a = Q.ask("xyzzy plugh")
+    assert a.question_id == Q.NO_MATCH_ID
+    assert "match confidence" not in answer_markdown(a)
+
+
+def test_5_a_matched_question_keeps_its_confidence():
+    a = Q.ask("at what angle does the piriformis switch")
+    assert not a.out_of_scope and a.question_id != Q.NO_MATCH_ID
+    assert "match confidence" in answer_markdown(a)
+
+
+# 6 ---------------------------------------------------------------------------------------------
+def test_6_no_answer_calls_the_table_geometries_older_straight_line():
+    from hipmodel.context import models_range_text, switch_context
+
+    assert "straight-line geometries" not in models_range_text(switch_context())
+    assert "coordinate tables" in models_range_text(switch_context())
+    for qid in Q.question_ids():
+        a = Q.answer(qid, load_model("gait2392"))
+        assert "straight-line geometries" not in a.text, qid
+
+
+def test_6_the_table_geometries_are_the_table_transcribed_ones():
+    """The two named apart are the ones whose geometry is cited to a paper's table (not an OpenSim model file)."""
+    loose = [m for m in load_bundled_models()[0].values() if m.switch_uncertainty_deg]
+    firm = [m for m in load_bundled_models()[0].values() if not m.switch_uncertainty_deg]
+    assert loose and firm
+    for m in loose:
+        assert ".osim" not in m.citation(), m.id
+    for m in firm:
+        assert ".osim" in m.citation(), m.id
+
+
+# 7 ---------------------------------------------------------------------------------------------
+def test_7_prevalence_rows_name_each_sample_once_and_say_what_the_share_is_of():
+    from hipmodel.nerve import load_nerve_variants, prevalence_rows
+
+    rows = prevalence_rows()
+    by_study: dict[str, set] = {}
+    for r in rows:
+        by_study.setdefault(r["study"], set()).add(r["n_text"])
+        assert r["share_of"], r
+    assert all(len(v) == 1 for v in by_study.values()), by_study  # one name, one sample
+    unit = {s.short: s.sample_unit for s in load_nerve_variants().studies}
+    for r in rows:
+        assert r["share_of"].startswith(unit[r["study"]]), r
+        assert "people" not in r["share_of"]
+    assert "Smoll 2010, surgical series" in by_study
+
+
+def test_7_summary_does_not_say_every_share_is_of_limbs_when_one_is_not():
+    from hipmodel.nerve import load_nerve_variants, share_through
+
+    sh = share_through()
+    odd = [e for e in sh.through + sh.any_variant + sh.subgroups if e.unit and e.unit not in ("limbs", "hips")]
+    if odd:
+        assert "All shares are of limbs (hips), not of people." not in sh.summary
+        for e in odd:
+            assert e.short in sh.summary and e.unit in sh.summary
+    assert any(s.sample_unit not in ("limbs", "hips") for s in load_nerve_variants().studies)
