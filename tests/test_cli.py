@@ -203,3 +203,12 @@ def test_python_dash_m_hipmodel_in_a_subprocess():
     bad = run_cli("switch", "--muscle", "piriformus")
     assert bad.returncode == 2 and bad.stdout == ""
     assert bad.stderr.count("\n") == 1 and "closest: piriformis" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_a_refusal_states_no_match_confidence(capsys):
+    from conftest import run_main
+
+    code, out, _ = run_main(["answer", "how do I fix my sore knee"], capsys)
+    assert code == 0 and "Outside what an anatomy model can answer" in out and "confidence" not in out
+    code, out, _ = run_main(["answer", "why does the figure-4 stretch work"], capsys)
+    assert code == 0 and "match confidence" in out  # a real match keeps it

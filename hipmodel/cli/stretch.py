@@ -100,7 +100,8 @@ def cmd_answer(args, out) -> int:
         ans = Q.ask(words, model)
 
     print(f"Q: {ans.question}", file=out)
-    if ans.asked is not None:
+    if ans.asked is not None and not ans.out_of_scope and ans.question_id != Q.NO_MATCH_ID:
+        # a confidence only for a real match: a refusal is not "100% sure" of anything
         print(f"   (closest to \u201c{ans.asked}\u201d; match confidence {ans.confidence:.0%})", file=out)
     if ans.out_of_scope:
         print("   [outside what an anatomy model can answer: not medical advice]", file=out)
