@@ -36,7 +36,7 @@ class SwitchContext:
     def model_rows(self) -> list[tuple[str, float | None, bool]]:
         """(name, angle or None, approximate) per model, as the context figure takes them."""
         return [((f"{_short(m.name)} (\u00b1{m.uncertainty_deg:.0f}\u00b0)" if m.uncertainty_deg else m.name),
-                 m.angle_deg, m.approximate_frame_alignment)
+                 m.angle_deg, m.approximate_frame_alignment, m.uncertainty_deg)
                 for m in self.models]
 
     def table(self) -> list[dict]:
