@@ -52,7 +52,7 @@ class SwitchContext:
             lo, hi = e.low, e.high
             span = "-" if lo is None and hi is None else (f"{lo:g}" if lo == hi else
                                                          f"{'' if lo is None else f'{lo:g}'}..{'' if hi is None else f'{hi:g}'}")
-            rows.append({"source": e.label, "switch (deg flexion)": span if span != "-" else (e.chart_note or "-"),
+            rows.append({"source": e.label, "switch (deg flexion)": span if span != "-" else "no angle given",
                          "kind": e.kind, "what was measured": e.evidence, "reference": f"{e.source} [{e.flag}]"})
         return rows
 

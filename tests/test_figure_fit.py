@@ -84,3 +84,11 @@ def test_switch_context_whiskers_span_each_models_uncertainty():
 def test_switch_context_figure_takes_rows_without_uncertainty():
     fig = plots.switch_context_figure([("A", 50.0, False)], [])
     assert not fig.axes[0].collections
+
+
+def test_context_table_switch_cells_are_short():
+    """The context tab's table: the switch column holds an angle, a range or 'no angle given', not a sentence."""
+    from hipmodel.context import switch_context
+
+    cells = [row["switch (deg flexion)"] for row in switch_context().table()]
+    assert "no angle given" in cells and max(map(len, cells)) <= 16, cells
