@@ -36,7 +36,7 @@ class SwitchContext:
     def model_rows(self) -> list[tuple[str, float | None, bool]]:
         """(name, angle or None, approximate) per model, as the context figure takes them."""
         return [((f"{_short(m.name)} (\u00b1{m.uncertainty_deg:.0f}\u00b0)" if m.uncertainty_deg else m.name),
-                 m.angle_deg, m.approximate_frame_alignment)
+                 m.angle_deg, m.approximate_frame_alignment, m.uncertainty_deg)
                 for m in self.models]
 
     def table(self) -> list[dict]:
@@ -52,7 +52,7 @@ class SwitchContext:
             lo, hi = e.low, e.high
             span = "-" if lo is None and hi is None else (f"{lo:g}" if lo == hi else
                                                          f"{'' if lo is None else f'{lo:g}'}..{'' if hi is None else f'{hi:g}'}")
-            rows.append({"source": e.label, "switch (deg flexion)": span if span != "-" else (e.chart_note or "-"),
+            rows.append({"source": e.label, "switch (deg flexion)": span if span != "-" else "no angle given",
                          "kind": e.kind, "what was measured": e.evidence, "reference": f"{e.source} [{e.flag}]"})
         return rows
 

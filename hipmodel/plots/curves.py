@@ -218,8 +218,9 @@ def switch_context_figure(model_switches, literature, map_adduction=None, map_ro
 
     Parameters
     ----------
-    model_switches : list of (label, angle_deg or None, approximate: bool)
-        Each model's switch at the current adduction and rotation.
+    model_switches : list of (label, angle_deg or None, approximate: bool[, uncertainty_deg])
+        Each model's switch at the current adduction and rotation; a non-zero uncertainty is
+        drawn as a whisker of that many degrees either side of the dot.
     literature : sequence of hipmodel.literature.SwitchStatement
         Entries with ``label``, ``low``, ``high`` (deg or None), ``kind``.
     map_adduction, map_rotation : ndarray (na,), (nr,), optional
@@ -232,7 +233,9 @@ def switch_context_figure(model_switches, literature, map_adduction=None, map_ro
     axs = fig.subplots(1, 2 if has_map else 1, squeeze=False, gridspec_kw={"width_ratios": [1.25, 1] if has_map else [1]})[0]
     ax = axs[0]
     rows = []
-    for label, angle, approx in model_switches:
+    spread = {}  # row -> the model's +/- uncertainty (deg)
+    for label, angle, approx, *unc in model_switches:
+        spread[len(rows)] = float(unc[0]) if unc and unc[0] else 0.0
         rows.append((label + (" *" if approx else ""), angle, angle, "model"))
     notes = {}  # literature rows without an angle: each entry's own chart note (what it saw or measured)
     for e in literature:
@@ -246,8 +249,13 @@ def switch_context_figure(model_switches, literature, map_adduction=None, map_ro
             ax.text(60, yi, notes.get(i, "no angle given"), va="center", ha="center", fontsize=8,
                     color="#666666", style="italic")
         elif kind == "model":
-            ax.plot([lo], [yi], "o", ms=9, color=colour, mec="k")
-            ax.annotate(f"{lo:.1f}\u00b0", (lo, yi), xytext=(8, -3), textcoords="offset points", fontsize=8)
+            if spread.get(i):
+                ax.errorbar([lo], [yi], xerr=[[spread[i]], [spread[i]]], fmt="none", ecolor="k", elinewidth=1.4,
+                            capsize=5, capthick=1.4, zorder=2, gid="uncertainty")
+            ax.plot([lo], [yi], "o", ms=9, color=colour, mec="k", zorder=3)
+            # beside the whisker's end, not on it
+            ax.annotate(f"{lo:.1f}\u00b0", (lo + spread.get(i, 0.0), yi), xytext=(8, -3), textcoords="offset points",
+                        fontsize=8)
         else:
             a = lo if lo is not None else hi
             b = hi if hi is not None else 120

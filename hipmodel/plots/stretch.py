@@ -45,6 +45,11 @@ CATEGORY_WORDS = {"stretch": "stretch", "cadaver": "cadaver study position", "ev
 SWITCH_COLOUR = "#000000"
 
 
+FOOT_FONT = 9.0  # the length map's legend, pose list and caption: readable once the picture is phone-sized
+_ENTRY_CHARS = 68  # a pose entry's wrap width: half the 10-inch figure at FOOT_FONT
+_CAP_CHARS = 140  # the caption's wrap width at FOOT_FONT
+
+
 CURRENT_COLOUR = "#D55E00"
 
 
@@ -111,9 +116,17 @@ def length_map_figure(
                "in stretches the muscle; right of it, turning the thigh out does. Numbered dots: the named poses "
                "(hollow: the pose has a different adduction from this map, so read its length from the list, not "
                "the colour). Straight-line model of published geometry, not a measurement on a person.")
-    cap_lines = len(textwrap.wrap(caption, 165))
+    # the footer's text, all at FOOT_FONT: every pose entry wrapped to half the width, two columns
+    cap_wrapped = textwrap.fill(caption, _CAP_CHARS)
     list_rows = (len(shown) + 1) // 2
-    footer = 0.45 + 0.19 * list_rows + 0.15 * cap_lines + 0.2
+    line_in = FOOT_FONT * 1.25 / 72.0
+    n_hand = (switch_flexion is not None) + (current is not None) + len({p.category for p in shown})
+    legend_in = 0.2 + line_in * 1.45 * ((n_hand + 1) // 2)
+    col_lines = [sum(len(textwrap.wrap(f"{i + 1}  {p.name.split(':')[0]} ({_short_angles(p.angles)}) -> +00.0 mm",
+                                       _ENTRY_CHARS)) for i, p in enumerate(shown) if (i >= list_rows) == c)
+                 for c in (0, 1)]
+    list_in = line_in * (max(col_lines) + 0.4 * list_rows) if shown else 0.0
+    footer = legend_in + list_in + line_in * (cap_wrapped.count("\n") + 1) + 0.35
     fig, main, foot = _with_footer(10.0, 6.0, footer)
     ax = main.subplots()
     Z = lmap.change_mm.T  # (nr, nf): rows = rotation (y), columns = flexion (x)
@@ -202,15 +215,18 @@ def length_map_figure(
     ax.set_title(title or f"How much longer is the {lmap.muscle_name.lower()} than standing? At {add_words}"
                  + (f"\n{model_name}" if model_name else ""), fontsize=10)
 
-    # footer: legend, the numbered pose list, the caption
+    # footer: legend, the numbered pose list, the caption (inches from the footer's top)
     if handles:
-        foot.legend(handles=handles, loc="upper center", ncol=3, fontsize=7.5, frameon=False,
+        foot.legend(handles=handles, loc="upper center", ncol=2, fontsize=FOOT_FONT, frameon=False,
                     bbox_to_anchor=(0.5, 1.0))
-    top_list = 1.0 - 0.5 / footer
-    for i, e in enumerate(entries):
-        col, row = divmod(i, list_rows) if list_rows else (0, 0)
-        foot.text(0.02 + 0.5 * col, top_list - row * 0.19 / footer, e, fontsize=7.5, va="top", ha="left")
-    foot.text(0.01, 0.01, textwrap.fill(caption, 165), fontsize=7.3, va="bottom", ha="left", color="#333333")
+    for c, start in enumerate((0, list_rows)):
+        y_in = legend_in + 0.1
+        for i in range(start, min(start + list_rows, len(entries))) if list_rows else ():
+            text = textwrap.fill(entries[i], _ENTRY_CHARS, subsequent_indent="     ")
+            foot.text(0.015 + 0.5 * c, 1.0 - y_in / footer, text, fontsize=FOOT_FONT, va="top", ha="left",
+                      linespacing=1.1)
+            y_in += line_in * (text.count("\n") + 1.4)
+    foot.text(0.01, 0.01, cap_wrapped, fontsize=FOOT_FONT, va="bottom", ha="left", color="#333333")
     return fig
 
 
@@ -274,29 +290,35 @@ def figure4_steps_figure(steps, model: Model, muscle_id: str = "piriformis",
     k = len(steps)
     views = tuple(views)
     nv = len(views)
-    fig = Figure(figsize=(12.5, 5.4 + 2.9 * nv), layout="constrained")
-    top, mid, bot = fig.subfigures(3, 1, height_ratios=[2.9 * nv, 1.15, 3.2])
-    axs = np.atleast_2d(top.subplots(nv, k)) if nv else np.empty((0, k))
+    # the plain sentences, one per step, wrapped to the figure's width; their row is as tall as they are
+    block = "\n".join(textwrap.fill(f"{st.number}. {st.sentence}", 175, subsequent_indent="    ") for st in steps)
+    text_in = (block.count("\n") + 1) * 9.0 * 1.45 / 72.0 + 0.25
+    fig = Figure(figsize=(12.5, 4.6 + 2.9 * nv + text_in), layout="constrained")
+    # one grid on the figure itself (not subfigures): the anatomy drawing measures its axes on the root figure
+    gs = fig.add_gridspec(nv + 2, k, height_ratios=[2.9] * nv + [text_in, 3.2])
+    axs = np.array([[fig.add_subplot(gs[r, c]) for c in range(k)] for r in range(nv)]).reshape(nv, k)
     mu = model.muscle(muscle_id)
     for r, view in enumerate(views):
         for ax, st in zip(axs[r], steps):
             try:
-                _anat.draw_anatomy(ax, model, [mu.id], st.flexion_deg, st.adduction_deg, st.rotation_deg, view=view)
+                _anat.draw_anatomy(ax, model, [mu.id], st.flexion_deg, st.adduction_deg, st.rotation_deg, view=view,
+                                   detail="coarse")
             except Exception:  # the shared anatomy drawing is optional here: fall back to a stick sketch
                 ax.cla()
                 _stick(ax, model, mu, st.angles, view)
+            ax.set_title("", loc="left")  # the view's own name: the row label says it
             ax.set_title(textwrap.fill(f"{st.number}. {st.title}", 34) + f"\n{st.length_mm:.0f} mm "
                          f"({st.change_mm:+.1f} mm)" if r == 0 else "", fontsize=9.5, fontweight="bold")
-        axs[r][0].set_ylabel(_VIEW_WORDS.get(view, view), fontsize=10, fontweight="bold")
-    top.suptitle(f"The figure-4 stretch step by step, right hip ({_model_name(model)})", fontsize=11.5)
+        _shared_limits(axs[r])
+        # clear of the orientation labels that the view writes just left of its frame
+        axs[r][0].set_ylabel(_VIEW_WORDS.get(view, view), fontsize=10, fontweight="bold", labelpad=34)
+    fig.suptitle(f"The figure-4 stretch step by step, right hip ({_model_name(model)})", fontsize=11.5)
 
-    # the plain sentences, one per step, as one block so the spacing is even
-    tax = mid.subplots()
+    tax = fig.add_subplot(gs[nv, :])
     tax.axis("off")
-    block = "\n".join(textwrap.fill(f"{st.number}. {st.sentence}", 200, subsequent_indent="    ") for st in steps)
-    tax.text(0.0, 1.0, block, transform=tax.transAxes, va="top", fontsize=8.6, linespacing=1.45)
+    tax.text(0.0, 1.0, block, transform=tax.transAxes, va="top", fontsize=9.0, linespacing=1.45)
 
-    ax1, ax2 = bot.subplots(1, 2)
+    ax1, ax2 = fig.add_subplot(gs[nv + 1, : k // 2]), fig.add_subplot(gs[nv + 1, k // 2:])
     x = np.arange(k)
     labels = [f"{st.number}. {st.title}" for st in steps]
     wrapped = [textwrap.fill(s, 18) for s in labels]
@@ -346,6 +368,34 @@ def figure4_steps_figure(steps, model: Model, muscle_id: str = "piriformis",
     _caption(fig, caption, 190, 7.8)
     _reserve(fig, caption, 190, 0.02)
     return fig
+
+
+def _shared_limits(axes, pad: float = 0.06) -> None:
+    """One set of limits for a row of views, holding every line drawn in any of them (equal aspect)."""
+    xs, ys = [], []
+    for ax in axes:
+        for ln in ax.get_lines():
+            x, y = np.asarray(ln.get_xdata(), float), np.asarray(ln.get_ydata(), float)
+            ok = np.isfinite(x) & np.isfinite(y)
+            xs.append(x[ok])
+            ys.append(y[ok])
+        for coll in ax.collections:  # the bone meshes (added without updating the data limits)
+            b = coll.get_datalim(ax.transData)
+            if np.all(np.isfinite(b.extents)) and b.width > 0 and b.height > 0:
+                xs.append(np.array([b.x0, b.x1]))
+                ys.append(np.array([b.y0, b.y1]))
+    if not xs or not np.concatenate(xs).size:
+        return
+    x, y = np.concatenate(xs), np.concatenate(ys)
+    (x0, x1), (y0, y1) = (x.min(), x.max()), (y.min(), y.max())
+    # the bones and labels drawn by the anatomy view: keep its own limits where they are wider
+    lo = np.min([[a.get_xlim()[0], a.get_ylim()[0]] for a in axes], axis=0)
+    hi = np.max([[a.get_xlim()[1], a.get_ylim()[1]] for a in axes], axis=0)
+    mx, my = pad * (x1 - x0 + 1.0), pad * (y1 - y0 + 1.0)
+    for ax in axes:
+        ax.set_aspect("equal", adjustable="box")  # the limits stay as set: the box shrinks instead
+        ax.set_xlim(min(x0 - mx, lo[0]), max(x1 + mx, hi[0]))
+        ax.set_ylim(min(y0 - my, lo[1]), max(y1 + my, hi[1]))
 
 
 _VIEW_WORDS = {"superior": "from above", "lateral": "from the side", "posterior": "from behind"}
