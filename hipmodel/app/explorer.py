@@ -250,4 +250,4 @@ def context_tab(state: ExplorerState, model: hm.Model) -> None:
     for what, err in broken.items():
         st.warning(f"Left out of this chart: {what}: {err}")
     st.image(png, width="stretch")
-    st.dataframe(table, width="stretch", hide_index=True)
+    st.table(table, hide_index=True, border="horizontal")  # a static table wraps its long cells

@@ -21,7 +21,7 @@ _ANGLES = np.deg2rad(np.arange(0, 360, 22.5))
 
 
 def _points_per_unit(ax) -> tuple[float, float]:
-    fig = ax.figure
+    fig = ax.get_figure(root=True)  # the whole figure, also for axes inside a subfigure
     pos = ax.get_position()
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     return (pos.width * fig.get_figwidth() * 72.0 / (x1 - x0), pos.height * fig.get_figheight() * 72.0 / (y1 - y0))
