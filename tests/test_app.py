@@ -151,5 +151,5 @@ def test_a_broken_model_file_is_reported_and_the_rest_works(tmp_path, monkeypatc
 
 def test_only_the_open_tab_runs(at):
     """The other tabs cost a second or more to draw; a slider move must not pay for them."""
-    assert len(at.dataframe) == 0  # the switch-in-context table is not built while the explorer is open
+    assert len(at.table) == 0  # the switch-in-context table is not built while the explorer is open
     assert not any(s.value.startswith("Type ") for s in at.subheader)

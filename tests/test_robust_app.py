@@ -107,7 +107,7 @@ def test_a_broken_literature_file_is_named_in_the_answer_and_the_chart(data, cap
     assert "could not be read" in out and "switch_literature.json" in out
     at = app(tab="context")
     assert any("switch_literature.json" in w.value for w in at.warning)
-    assert len(at.dataframe) == 1, "the models' switch angles are still tabled"
+    assert len(at.table) == 1, "the models' switch angles are still tabled"
 
 
 def test_every_fault_message_names_its_file(data):
