@@ -351,20 +351,18 @@ def figure4_steps_figure(steps, model: Model, muscle_id: str = "piriformis",
     ax2.legend(handles=[Patch(color=EXTERNAL_COLOUR, label="external rotator: turning the thigh IN stretches it"),
                         Patch(color=INTERNAL_COLOUR, label="internal rotator: turning the thigh OUT stretches it")],
                fontsize=7.5, loc="lower right")
-    caption = ("Top: the right hip at each step, from the side and from above (pelvis and thigh bone sketched from "
-               "the model's points; the pink line is the muscle, the short bar its lever about the thigh's long "
-               "axis (the shortest distance between the line of pull and the axis times the sine of the angle between "
-               "them), blue when it turns the thigh out, vermillion when it turns it in). Bottom left: how "
+    caption = ("Top: the right hip at each step, from the side and from above (the OpenSim bone meshes; the pink "
+               "line is the muscle, the short bar its lever about the thigh's long axis (the shortest distance "
+               "between the line of pull and the axis times the sine of the angle between them), blue when it turns "
+               "the thigh out, vermillion when it turns it in, grey under 1 mm). Bottom left: how "
                "much longer the muscle is than standing. Bottom right: its rotation lever arm; once the hip is bent "
                "past the switch, it becomes an internal rotator, so turning the thigh out (the crossed ankle) "
                "stretches it. Straight-line model of published geometry.")
-    try:  # say so when the bone sketch is borrowed from another model
-        from ..anatomy import anatomy_scene
+    from ..anatomy import anatomy_scene
 
-        notes = anatomy_scene(model, [mu.id], 0.0, 0.0, 0.0).notes
-        caption += "".join(f" {n[0].upper()}{n[1:]}." for n in notes)
-    except Exception:
-        pass
+    scene = anatomy_scene(model, [mu.id], 0.0, 0.0, 0.0)  # the bones' credit, and whether they are borrowed
+    caption += "".join(f" {n[0].upper()}{n[1:]}." for n in scene.notes)
+    caption += f" {scene.bone_credit}." if scene.bone_credit else ""
     _caption(fig, caption, 190, 7.8)
     _reserve(fig, caption, 190, 0.02)
     return fig
