@@ -25,7 +25,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .kinematics import check_angles, rotation_matrix
-from .datafile import DATA_DIR, DataFileError, read_json
+from .datafile import DATA_DIR, DataFileError, FieldChecker, read_json
 from .model import Model
 
 __all__ = [
@@ -133,23 +133,10 @@ class PosedBone(NamedTuple):
 
 # --------------------------------------------------------------------------- loading
 
-class _Checker:
-    def __init__(self, fname: str):
-        self.fname = fname
+class _Checker(FieldChecker):
+    """The one field checker (hipmodel.datafile), plus the mesh's own rows of three numbers."""
 
-    def fail(self, where: str, msg: str):
-        raise MeshDataError(f"{self.fname}: field '{where}': {msg}")
-
-    def get(self, obj: dict, key: str, where: str, kind):
-        path = f"{where}.{key}" if where else key
-        if key not in obj:
-            self.fail(path, "missing")
-        v = obj[key]
-        if kind is str and not (isinstance(v, str) and v.strip()):
-            self.fail(path, f"expected a non-empty string, got {type(v).__name__}")
-        if kind is not str and (not isinstance(v, kind) or isinstance(v, bool)):
-            self.fail(path, f"expected {kind.__name__}, got {type(v).__name__}")
-        return v
+    error = MeshDataError
 
     def vectors(self, rows, where: str, integer: bool) -> np.ndarray:
         """A list of 3-lists of numbers (ints only if ``integer``) as an (n, 3) array."""
