@@ -185,7 +185,7 @@ async def session(browser, url: str, cookie: str | None, start: float, rotation:
         end = start + 0.5 * presses
         await page.wait_for_function(f"({METRIC_JS})(['rotation moment arm']) === '{expected(end, rotation)}'",
                                      timeout=90_000)
-        await page.wait_for_function(IMAGES_LOADED_JS, timeout=30_000)
+        await page.wait_for_function(IMAGES_LOADED_JS, timeout=90_000)  # the 2-D views of 3 sessions on 2 cores
         body = await page.locator("body").inner_text()
         cookies = {c["name"]: c["value"] for c in await context.cookies()}
         return {"readout": await page.evaluate(METRIC_JS, ["rotation moment arm"]), "want": expected(end, rotation),
