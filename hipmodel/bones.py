@@ -180,9 +180,7 @@ def _parse(data, fname: str) -> BoneSet:
         c.get(src, key, "source", str)
     if not re.fullmatch(r"[0-9a-f]{40}", src["commit"]):
         c.fail("source.commit", "expected 40 lower-case hex digits")
-    raw = c.get(data, "bones", "", list)
-    if not raw:
-        c.fail("bones", "expected at least one bone")
+    raw = c.items(data, "bones", "", "bone")
     bones, seen = [], set()
     for i, b in enumerate(raw):
         w = f"bones[{i}]"

@@ -148,6 +148,13 @@ class FieldChecker:
                     self.fail(path, "contains a lone surrogate (not valid Unicode text)")
         return value
 
+    def items(self, obj, key: str, where: str, what: str) -> list:
+        """``obj[key]``, a list with at least one element (``what`` names them in the message)."""
+        value = self.get(obj, key, where, list)
+        if not value:
+            self.fail(f"{where}.{key}" if where else key, f"expected at least one {what}")
+        return value
+
     def text(self, obj, key: str, where: str) -> str:
         return self.get(obj, key, where, str).strip()
 

@@ -48,9 +48,7 @@ class SwitchStatement:
 
 def _parse(data, fname: str) -> tuple[SwitchStatement, ...]:
     c = FieldChecker(fname, LiteratureDataError)
-    entries = c.get(data, "entries", "", list)
-    if not entries:
-        c.fail("entries", "at least one entry is required")
+    entries = c.items(data, "entries", "", "entry")
     out, seen = [], set()
     for i, e in enumerate(entries):
         w = f"entries[{i}]"

@@ -29,6 +29,12 @@ _TINY = 1e-7  # SIMM's TINY_NUMBER: the smallest knot spacing used in a division
 _ROUNDOFF = 2e-13  # SIMM's ROUNDOFF_ERROR: "equal" to an end knot within this
 
 
+
+def _exact_at_ends(x, y, xv, out):
+    """The first and last data values exactly at (within round-off of) the first and last knots."""
+    out = np.where(np.abs(xv - x[0]) <= _ROUNDOFF, y[0], out)
+    return np.where(np.abs(xv - x[-1]) <= _ROUNDOFF, y[-1], out)
+
 class Constant:
     kind = "Constant"
 
@@ -91,9 +97,7 @@ class PiecewiseLinearFunction(_Knotted):
         k = self._interval(xv)
         out = self.y[k] + (xv - self.x[k]) * self.b[k]
         out = np.where(xv > self.x[-1], self.y[-1] + (xv - self.x[-1]) * self.b[-1], out)
-        out = np.where(np.abs(xv - self.x[0]) <= _ROUNDOFF, self.y[0], out)
-        out = np.where(np.abs(xv - self.x[-1]) <= _ROUNDOFF, self.y[-1], out)
-        return out
+        return _exact_at_ends(self.x, self.y, xv, out)
 
     def derivative(self, x):
         xv = np.asarray(x, dtype=float)
@@ -167,9 +171,7 @@ class SimmSpline(_Knotted):
         out = self.y[k] + dx * (self.b[k] + dx * (self.c[k] + dx * self.d[k]))
         out = np.where(xv < self.x[0], self.y[0] + (xv - self.x[0]) * self.b[0], out)
         out = np.where(xv > self.x[-1], self.y[-1] + (xv - self.x[-1]) * self.b[-1], out)
-        out = np.where(np.abs(xv - self.x[0]) <= _ROUNDOFF, self.y[0], out)
-        out = np.where(np.abs(xv - self.x[-1]) <= _ROUNDOFF, self.y[-1], out)
-        return out
+        return _exact_at_ends(self.x, self.y, xv, out)
 
     def derivative(self, x):
         xv = np.asarray(x, dtype=float)
