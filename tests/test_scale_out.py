@@ -44,6 +44,8 @@ METRIC_JS = """([label]) => {
     return v ? v.innerText.trim() : null;
 }"""
 IMAGE_SRCS_JS = """() => [...document.querySelectorAll('img')].map(i => i.src)"""
+IMAGE_STATES_JS = """() => [...document.querySelectorAll('img')].map(i => ({src: i.src.slice(-60),
+    complete: i.complete, width: i.naturalWidth, testid: (i.closest('[data-testid]') || {}).dataset?.testid}))"""
 IMAGES_LOADED_JS = """() => {
     const imgs = [...document.querySelectorAll('[data-testid=stImage] img, [data-testid=stImageContainer] img, .stImage img')];
     return imgs.length >= 2 && imgs.every(i => i.complete && i.naturalWidth > 0);
@@ -185,7 +187,7 @@ async def session(browser, url: str, cookie: str | None, start: float, rotation:
         end = start + 0.5 * presses
         await page.wait_for_function(f"({METRIC_JS})(['rotation moment arm']) === '{expected(end, rotation)}'",
                                      timeout=90_000)
-        await page.wait_for_function(IMAGES_LOADED_JS, timeout=90_000)  # the 2-D views of 3 sessions on 2 cores
+        await wait_for_pictures(page, failed, timeout_ms=90_000)  # the 2-D views of 3 sessions on 2 cores
         body = await page.locator("body").inner_text()
         cookies = {c["name"]: c["value"] for c in await context.cookies()}
         return {"readout": await page.evaluate(METRIC_JS, ["rotation moment arm"]), "want": expected(end, rotation),
@@ -194,6 +196,22 @@ async def session(browser, url: str, cookie: str | None, start: float, rotation:
                 "traceback": "Traceback" in body or "could not be shown" in body}
     finally:
         await context.close()
+
+
+async def wait_for_pictures(page, failed: list[str], timeout_ms: int) -> None:
+    """Wait until every picture on the page has loaded; if one never does, fail with what the
+    page shows (each picture's address and state, the failed requests, any error text), so that
+    a failure on a CI machine says what went wrong."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        await page.wait_for_function(IMAGES_LOADED_JS, timeout=timeout_ms)
+    except PlaywrightTimeout:
+        state = await page.evaluate(IMAGE_STATES_JS)
+        text = await page.locator("body").inner_text()
+        errors = [line for line in text.splitlines() if "could not" in line or "Error" in line or "Traceback" in line]
+        pytest.fail(f"pictures not loaded after {timeout_ms / 1000:.0f} s: images {state}; failed requests "
+                    f"{failed}; error lines {errors[:5]}; page starts {text[:300]!r}")
 
 
 def test_three_browser_sessions_through_nginx_each_work_and_stick_to_one_backend(farm):
@@ -283,7 +301,7 @@ def test_a_dead_backend_fails_over_with_notice_numbers_and_pictures_then_restart
 
             async def settle(flexion):
                 await page.wait_for_function(f"{metric} === '{expected(flexion, -10.0)}'", timeout=90_000)
-                await page.wait_for_function(IMAGES_LOADED_JS, timeout=30_000)
+                await wait_for_pictures(page, failed, timeout_ms=30_000)
                 shown = set(await page.evaluate(IMAGE_SRCS_JS))
                 bad = media_failures({"failed": failed, "shown": shown})
                 assert not bad, bad
