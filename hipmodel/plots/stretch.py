@@ -291,7 +291,7 @@ def figure4_steps_figure(steps, model: Model, muscle_id: str = "piriformis",
     views = tuple(views)
     nv = len(views)
     # the plain sentences, one per step, wrapped to the figure's width; their row is as tall as they are
-    block = "\n".join(textwrap.fill(f"{st.number}. {st.sentence}", 175, subsequent_indent="    ") for st in steps)
+    block = "\n".join(textwrap.fill(f"{st.number}. {st.sentence}", 165, subsequent_indent="    ") for st in steps)
     text_in = (block.count("\n") + 1) * 9.0 * 1.45 / 72.0 + 0.25
     fig = Figure(figsize=(12.5, 4.6 + 2.9 * nv + text_in), layout="constrained")
     # one grid on the figure itself (not subfigures): the anatomy drawing measures its axes on the root figure
@@ -299,26 +299,32 @@ def figure4_steps_figure(steps, model: Model, muscle_id: str = "piriformis",
     axs = np.array([[fig.add_subplot(gs[r, c]) for c in range(k)] for r in range(nv)]).reshape(nv, k)
     mu = model.muscle(muscle_id)
     for r, view in enumerate(views):
+        sketched = False
         for ax, st in zip(axs[r], steps):
-            try:
+            try:  # the explorer's window on the hip: the pelvis and the muscle fill the panel, the thigh runs out
                 _anat.draw_anatomy(ax, model, [mu.id], st.flexion_deg, st.adduction_deg, st.rotation_deg, view=view,
                                    detail="coarse")
             except Exception:  # the shared anatomy drawing is optional here: fall back to a stick sketch
                 ax.cla()
                 _stick(ax, model, mu, st.angles, view)
+                sketched = True
             ax.set_title("", loc="left")  # the view's own name: the row label says it
             ax.set_title(textwrap.fill(f"{st.number}. {st.title}", 34) + f"\n{st.length_mm:.0f} mm "
                          f"({st.change_mm:+.1f} mm)" if r == 0 else "", fontsize=9.5, fontweight="bold")
-        _shared_limits(axs[r])
+        if sketched:  # a whole-leg sketch: one window holding every step's leg
+            _shared_limits(axs[r])
         # clear of the orientation labels that the view writes just left of its frame
         axs[r][0].set_ylabel(_VIEW_WORDS.get(view, view), fontsize=10, fontweight="bold", labelpad=34)
     fig.suptitle(f"The figure-4 stretch step by step, right hip ({_model_name(model)})", fontsize=11.5)
 
     tax = fig.add_subplot(gs[nv, :])
     tax.axis("off")
-    tax.text(0.0, 1.0, block, transform=tax.transAxes, va="top", fontsize=9.0, linespacing=1.45)
+    # wrapped to the row's width already: out of the layout, or the layout narrows every column to make room for it
+    tax.text(0.0, 1.0, block, transform=tax.transAxes, va="top", fontsize=9.0, linespacing=1.45, in_layout=False)
 
-    ax1, ax2 = fig.add_subplot(gs[nv + 1, : k // 2]), fig.add_subplot(gs[nv + 1, k // 2:])
+    # a grid of their own: their axis labels then take no width from the anatomy columns above
+    bars = gs[nv + 1, :].subgridspec(1, 2)
+    ax1, ax2 = fig.add_subplot(bars[0, 0]), fig.add_subplot(bars[0, 1])
     x = np.arange(k)
     labels = [f"{st.number}. {st.title}" for st in steps]
     wrapped = [textwrap.fill(s, 18) for s in labels]
