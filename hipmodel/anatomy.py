@@ -90,6 +90,12 @@ class AnatomyScene:
     muscles: tuple[MusclePath, ...]
     notes: tuple[str, ...] = ()
     wraps: tuple = ()  # hipmodel.surfaces.Surface: the wrap surfaces these muscles use, posed
+    piriformis_id: str | None = None  # the model's piriformis (an imported .osim's 'peri_r'), if it has one
+
+    @property
+    def piriformis(self) -> MusclePath | None:
+        """The piriformis among this scene's muscles, or None."""
+        return next((m for m in self.muscles if m.id == self.piriformis_id), None)
 
 
 def _landmarks(bones: tuple[PosedBone, ...], hip: np.ndarray) -> dict:
@@ -170,4 +176,4 @@ def anatomy_scene(model: Model, muscle_ids, flexion: float, adduction: float = 0
             shortest_distance_mm=float(lev.shortest_distance_mm), angle_deg=float(lev.angle_deg)))
     wraps = wrap_surfaces(model, [m.id for m in muscles], f, a, r)
     return AnatomyScene(model.id, (f, a, r), hip, bones, credit, sketch, landmarks, axis_seg, tuple(muscles),
-                        tuple(notes), wraps)
+                        tuple(notes), wraps, getattr(model.piriformis, "id", None))

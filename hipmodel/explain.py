@@ -73,7 +73,7 @@ def _sentence(model, mu, flexion, adduction, rotation, ma, switches) -> str:
                      + (" (with the hip bent that is the underside of the bone)" if bent else ""))
         kneecap = "inwards (internal rotation)" if ma > 0 else "outwards (external rotation)"
         turn = f"turns the kneecap {kneecap}"
-    if mu.id == "piriformis" and abs(flexion) < 10.0:
+    if mu is model.piriformis and abs(flexion) < 10.0:
         text = (f"At {flexion:g}\u00b0 flexion, standing, the piriformis runs from the front of the sacrum, out through "
                 f"the sciatic notch, to the top of the greater trochanter; its line of pull {where}, "
                 f"so its pull {turn}: {action_in_words(ma)} of lever.")

@@ -116,6 +116,19 @@ class Model:
         extra = src.get("file") or src.get("table") or ""
         return f"{src['citation']}" + (f" [{extra}]" if extra else "")
 
+    def find(self, name: str) -> Muscle | None:
+        """:meth:`muscle`, or None where the model has no such muscle."""
+        try:
+            return self.muscle(name)
+        except KeyError:
+            return None
+
+    @property
+    def piriformis(self) -> Muscle | None:
+        """The model's piriformis whatever its id (an imported .osim names it 'peri_r' or
+        'piri_r'), or None if it has none."""
+        return self.find("piriformis")
+
     def muscle(self, name: str) -> Muscle:
         """Find a muscle by id, readable name (case-insensitive) or source-model name.
 

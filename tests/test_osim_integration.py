@@ -306,3 +306,35 @@ def test_app_opens_an_uploaded_osim():
     # removing the file forgets it and goes back to the default model
     at.file_uploader(key="osim_upload").set_value(None).run()
     assert not at.exception and at.selectbox(key="model").value == "gait2392"
+
+
+def test_stretches_tab_and_nerve_overlay_find_an_uploaded_models_piriformis():
+    """An uploaded .osim names its piriformis 'piri_r': the Stretches tab shows its numbers (it
+    used to say the model had no piriformis) and the nerve overlay is drawn around it."""
+    from streamlit.testing.v1 import AppTest
+
+    from hipmodel import anatomy
+    from hipmodel.plots.anatomy import nerve_overlay
+
+    app = str(Path(__file__).resolve().parent.parent / "app.py")
+    at = AppTest.from_file(app, default_timeout=120)
+    at.query_params["flexion"] = "100"
+    at.run()
+    at.file_uploader(key="osim_upload").set_value(("Rajagopal2016.osim", RAJ.read_bytes(), "application/xml")).run()
+    at.session_state["tab"] = "Stretches"
+    at.run()
+    assert not at.exception and not at.warning, [w.value for w in at.warning]
+    raj = load_osim_model(RAJ)
+    piri = raj.piriformis
+    assert piri is not None and piri.id == "piri_r"
+    lc = stretch.length_change(raj, piri, 100.0, 0.0, 0.0)
+    shown = next(m.value for m in at.metric if m.label.startswith("Length vs standing, now"))
+    assert shown == f"{float(lc.change_mm):+.1f} mm"
+    # the same numbers as the bundled Rajagopal JSON: the import is the same model
+    bundled = load_model("rajagopal2016")
+    assert float(lc.change_mm) == pytest.approx(
+        float(stretch.length_change(bundled, bundled.muscle("piriformis"), 100.0, 0.0, 0.0).change_mm), abs=1e-9)
+    # the nerve overlay finds it too
+    sc = anatomy.anatomy_scene(raj, [piri.id], 30.0, 0.0, 0.0)
+    assert sc.piriformis is not None and sc.piriformis.id == "piri_r"
+    assert nerve_overlay(sc, "A") is not None

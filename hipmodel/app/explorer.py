@@ -188,7 +188,7 @@ def anatomy_views(state: ExplorerState, model: hm.Model) -> None:
                                state.flexion), credits=hip3d.credits_text(model)),
                            file_name=f"hip3d_{model.id}.html", mime="text/html", width="stretch")
         return
-    nerve_type = explorer_nerve_controls(state)
+    nerve_type = explorer_nerve_controls(model, state)
 
     def anatomy():
         return plots.anatomy_figure(model, state.muscles, *pose, layout="main", width_in=ANATOMY_WIDTH_IN,
@@ -199,7 +199,7 @@ def anatomy_views(state: ExplorerState, model: hm.Model) -> None:
     png_svg_buttons(anatomy, f"hip_{model.id}_f{state.flexion:g}", "dl_anatomy")
 
 
-def explorer_nerve_controls(state: ExplorerState) -> str | None:
+def explorer_nerve_controls(model: hm.Model, state: ExplorerState) -> str | None:
     """The sciatic nerve on the view from behind: on/off and the type; returns the type to draw or None."""
     from .state import NERVE_TYPES
 
@@ -213,7 +213,8 @@ def explorer_nerve_controls(state: ExplorerState) -> str | None:
     # (tests/test_concurrency.py runs twenty sessions in threads of one process)
     kept_widget(c2.selectbox, "nerve_select", "nerve", "A", "Beaton & Anson type", NERVE_TYPES, disabled=not show,
          label_visibility="collapsed")
-    if show and "piriformis" not in state.muscles:
+    piri = model.piriformis
+    if show and (piri is None or piri.id not in state.muscles):
         st.caption("The nerve is drawn around the piriformis: add it to the muscles to see it.")
     return st.session_state["nerve"] if show else None
 

@@ -53,7 +53,7 @@ def on_model_change() -> None:
     if not kept and model.origin is not None:  # an upload: its ids are OpenSim's (piriformis -> peri_r)
         kept = list(dict.fromkeys(model._index[m.lower()].id for m in st.session_state.get("muscles", [])
                                   if m.lower() in model._index))
-    st.session_state["muscles"] = kept or ["piriformis" if "piriformis" in model.muscle_ids else model.muscle_ids[0]]
+    st.session_state["muscles"] = kept or [(model.piriformis or model.muscles[0]).id]
 
 
 # Streamlit forgets a widget's value at the end of a run in which the widget is not drawn, and

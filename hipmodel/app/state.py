@@ -142,7 +142,7 @@ def state_from_query(params) -> tuple[ExplorerState, list[str]]:
                 muscles.append(mid)
         muscles = muscles[:MAX_MUSCLES]
     if not muscles:
-        fallback = "piriformis" if "piriformis" in model.muscle_ids else model.muscle_ids[0]
+        fallback = (model.piriformis or model.muscles[0]).id
         if raw_muscles is not None:
             notices.append(f"muscles: none valid; showing {fallback}")
         muscles = [fallback]

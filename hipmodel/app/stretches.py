@@ -15,10 +15,10 @@ from .memory import kept_widget, set_pose
 def stretch_tab(state: ExplorerState, model: hm.Model) -> None:
     from .. import stretch
 
-    if "piriformis" not in model.muscle_ids:
+    mu = model.piriformis  # an imported .osim's 'peri_r' or 'piri_r' too
+    if mu is None:
         st.warning(f"{model.name} has no piriformis, so this tab has nothing to show.")
         return
-    mu = model.muscle("piriformis")
     pose = (state.flexion, state.adduction, state.rotation)
     st.markdown(
         "How much longer is the piriformis than when standing, over hip flexion and rotation? A stretch works "

@@ -226,7 +226,7 @@ def nerve_overlay(sc, nerve_type):
     from .. import nerve  # the variants feature
 
     vt = nerve.load_nerve_variants().type(nerve_type)  # an unknown letter: ValueError naming the valid ones
-    piri = next((m for m in sc.muscles if m.id == "piriformis"), None)
+    piri = sc.piriformis
     if piri is None:
         return None
     xy = project_mm(piri.points_mm, "posterior")
@@ -243,7 +243,7 @@ def _draw_nerve(ax, sc, nerve_type):
     """Draw :func:`nerve_overlay` on the posterior view; returns the artists drawn."""
     from . import nerve as nerve_figures
 
-    if not any(m.id == "piriformis" for m in sc.muscles):
+    if sc.piriformis is None:
         return []
     sch = nerve_overlay(sc, nerve_type)
     if sch is None:

@@ -29,13 +29,14 @@ def _many_muscles_figure(model: Model, muscle_ids, flex) -> Figure:
     ax = fig.subplots()
     styles = ("-", "--", "-.", ":")
     lim = 5.0
-    others = [m for m in muscle_ids if model.muscle(m).id != "piriformis"]
-    ordered = others + [m for m in muscle_ids if model.muscle(m).id == "piriformis"]
+    piri = model.piriformis
+    others = [m for m in muscle_ids if model.muscle(m) is not piri]
+    ordered = others + [m for m in muscle_ids if model.muscle(m) is piri]
     for i, mid in enumerate(ordered):
         mu = model.muscle(mid)
         r = curves(model, mu, flex).rotation_moment_arm_mm
         lim = max(lim, float(np.max(np.abs(r))))
-        if mu.id == "piriformis":  # the one the reader asked about: black, thick, on top
+        if mu is piri:  # the one the reader asked about: black, thick, on top
             colour, ls, lw, z = "#000000", "-", 3.4, 4
         else:
             colour, ls, lw, z = OKABE_ITO[i % 6], styles[(i // 6) % 4], 1.6, 3
