@@ -142,9 +142,9 @@ def test_figure4_answer_matches_the_steps(model_id):
     a = Q.answer("why_figure4", asked)
     model = asked if asked.use_for_length else load_model("gait2392")  # lengths: issue 14 item 10
     steps = figure4_steps(model, piri(model))
-    for st in steps:
-        assert st.sentence in a.text
-        for value in st.shown.values():  # every number the sentence shows is among the answer's numbers
+    for step in steps:
+        assert step.sentence in a.text
+        for value in step.shown.values():  # every number the sentence shows is among the answer's numbers
             assert any(abs(v - value) < 1e-6 for v in a.numbers.values())
     assert a.numbers["step1_length_mm"] == pytest.approx(steps[0].length_mm)
     assert len(set(a.numbers.values())) == len(a.numbers)  # each number once

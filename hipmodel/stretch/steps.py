@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 import numpy as np
-from ..words import change_word, rotation_word
+from ..words import change_word
 from ..kinematics import check_angle
 from ..model import Model, Muscle
 from ..switch import bisect_roots, sign_change_angles, sign_change_brackets
