@@ -203,6 +203,20 @@ def test_questions_tab_answers_a_question_typed_in_own_words():
     assert at.subheader[0].value == questions.answer("abductor", hm.load_model()).question
 
 
+def test_did_you_mean_buttons_open_the_other_close_question():
+    at = open_tab(QUESTIONS_TAB)
+    text = "How many millimetres longer does the piriformis get when stretched?"
+    at.text_input(key="q_text").input(text).run()
+    m = questions.find_question(text)
+    assert m.question_id == "sitting" and "length" in m.did_you_mean  # a near miss of the matcher
+    assert any("did you mean" in c.value for c in at.caption)
+    at.button(key="dym_length").click().run()
+    assert not at.exception
+    assert at.subheader[0].value == questions.answer("length", hm.load_model()).question
+    assert at.text_input(key="q_text").value == "" and at.selectbox(key="q_id").value == "length"
+    assert not any(b.key and b.key.startswith("dym_") for b in at.button)  # a picked question offers none
+
+
 def test_an_out_of_scope_question_gets_the_honest_notice():
     at = open_tab(QUESTIONS_TAB)
     at.text_input(key="q_text").input("what pills should I take for my sciatica pain").run()

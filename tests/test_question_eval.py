@@ -118,6 +118,27 @@ def test_matcher_confusion_counts_stay_above_the_floors(part):
     assert conf[("out_of_scope", "wrong question")] + conf[("out_of_scope", "right question")] == 0
 
 
+def test_did_you_mean_offers_the_right_question_for_most_misses_and_never_an_out_of_scope_one():
+    """A paraphrase sent to the wrong question should find the right one among the "did you mean"
+    suggestions. Counted on the whole set (the ratio was chosen looking at all four misses): 3 of 4."""
+    items = [it for it in _load()["items"] if it["kind"] == "paraphrase"]
+    misses = offered = 0
+    for it in items:
+        m = Q.find_question(it["text"])
+        assert m.question_id not in m.did_you_mean and len(m.did_you_mean) <= 2
+        assert not any(Q.answer(qid).out_of_scope for qid in m.did_you_mean)
+        if m.question_id != it["expected"]:
+            misses += 1
+            offered += it["expected"] in m.did_you_mean
+    assert misses <= 4 and offered >= misses - 1, (misses, offered)
+    # noisy suggestions stay rare: most right matches offer nothing else
+    right = [it for it in items if Q.find_question(it["text"]).question_id == it["expected"]]
+    assert sum(bool(Q.find_question(it["text"]).did_you_mean) for it in right) <= len(right) // 8
+    # no suggestions for an off-topic or out-of-scope question
+    for text in ("What is the best running shoe?", "does piriformis syndrome need surgery"):
+        assert Q.find_question(text).did_you_mean == ()
+
+
 @pytest.mark.parametrize("text,expected", [
     ("What is the best running shoe?", Q.NO_MATCH_ID),
     ("best", Q.NO_MATCH_ID),

@@ -27,6 +27,12 @@ def question_chosen() -> None:
     st.session_state["q_text"] = st.session_state["_kept_q_text"] = ""
 
 
+def question_picked(qid: str) -> None:
+    """A "did you mean" button: that question, in place of the typed one."""
+    st.session_state["q_id"] = st.session_state["question"] = qid
+    question_chosen()
+
+
 def questions_tab(state: ExplorerState, model: hm.Model) -> None:
     from .. import questions, plots
 
@@ -51,6 +57,11 @@ def questions_tab(state: ExplorerState, model: hm.Model) -> None:
         conf = f" (match {ans.confidence:.0%})" if ans.confidence is not None else ""
         st.caption(f"Closest question{conf}:")
     st.subheader(ans.question)
+    others = questions.find_question(asked).did_you_mean if asked else ()
+    if others:
+        st.caption("Another question matches your words almost as well; did you mean:")
+        for qid in others:
+            st.button(short(qid), key=f"dym_{qid}", on_click=question_picked, args=(qid,))
     if ans.out_of_scope:
         st.warning("Outside what an anatomy model can answer. This is not medical advice; please see a clinician "
                    "about treatment or symptoms.")
