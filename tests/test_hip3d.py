@@ -62,6 +62,22 @@ def test_every_frame_holds_the_femur_mesh_turned_by_the_joint(gait, spec):
         assert np.abs(got - expected).max() < 0.01, f  # float32 of mm: well under a hundredth of a mm
 
 
+def test_the_camera_sees_flexion_from_the_side_and_the_piriformis_from_behind(gait):
+    """Flexion swings the femur in the plane at right angles to the lateral axis (screen X): the
+    opening camera looks within 50 deg of that axis, so the swing crosses the screen (from
+    straight behind, 70 deg off, the flexed femur pointed away from the viewer and seemed not to
+    move); and it looks from behind (Y < 0), where the piriformis lies."""
+    sc = hip3d_spec(gait, ["piriformis"])["layout"]["scene"]
+    # plotly.js scales each axis to its aspect ratio: one scene unit is (range width / ratio) mm
+    per_unit = np.array([(sc[a]["range"][1] - sc[a]["range"][0]) / sc["aspectratio"][k]
+                         for a, k in (("xaxis", "x"), ("yaxis", "y"), ("zaxis", "z"))])
+    cam = sc["camera"]
+    view = np.array([cam["eye"][k] - cam.get("center", {}).get(k, 0.0) for k in "xyz"]) * per_unit
+    view /= np.linalg.norm(view)
+    assert np.degrees(np.arccos(abs(view[0]))) < 50.0, view
+    assert view[1] < 0.0 and view[0] > 0.0, view  # behind, and on the right hip's own side
+
+
 def test_every_lever_is_the_rotation_moment_arm_at_that_pose(gait, spec):
     for m_id in ("piriformis", "gemelli", "quadratus_femoris"):
         mu = gait.muscle(m_id)

@@ -33,7 +33,8 @@ __all__ = ["DEFAULT_STEP_DEG", "Hip3dFrames", "hip3d_frames", "hip3d_figure", "h
 
 DEFAULT_STEP_DEG = 2.0
 BONE_RGB = "rgb(237,224,194)"
-BONE_OPACITY = 1.0  # opaque: see-through meshes sort badly in WebGL (tried 0.7); turn the hip to see a lever
+BONE_OPACITY = 1.0  # the pelvis opaque: two see-through meshes sort badly in WebGL
+FEMUR_OPACITY = 0.55  # the femur see-through: the lever lies inside its neck, and the pelvis shows behind it
 WRAP_RGB = "rgb(140,191,242)"  # wrap surfaces of an imported OpenSim model
 
 
@@ -170,7 +171,7 @@ def _traces(fr: Hip3dFrames, start: int) -> tuple[list, list]:
     if fr.femur is not None:
         t = fr.femur_triangles
         data.append(dict(type="mesh3d", **moving[0], i=_i32(t[:, 0]), j=_i32(t[:, 1]), k=_i32(t[:, 2]), color=BONE_RGB,
-                         opacity=BONE_OPACITY, flatshading=False, hoverinfo="skip", name="femur", lighting=_LIGHTING))
+                         opacity=FEMUR_OPACITY, flatshading=False, hoverinfo="skip", name="femur", lighting=_LIGHTING))
         k = 1
     for w in (w for w in fr.wraps if w.body == "femur"):
         data.append(dict(type="mesh3d", **moving[k], **_ijk(w.triangles), color=WRAP_RGB, opacity=0.35,
@@ -255,7 +256,7 @@ def hip3d_spec(model, muscle_ids, adduction_deg: float = 0.0, rotation_deg: floa
                    aspectratio=dict(x=1.0, y=1.0, z=1.2),
                    xaxis=dict(range=[-250, 150], **axis_style), yaxis=dict(range=[-180, 220], **axis_style),
                    zaxis=dict(range=[-300, 180], **axis_style),
-                   camera=dict(eye=dict(x=0.5, y=-1.3, z=0.3), up=dict(x=0, y=0, z=1))),
+                   camera=dict(eye=dict(x=1.25, y=-0.85, z=0.4), center=dict(x=0, y=0, z=0.1), up=dict(x=0, y=0, z=1))),
         xaxis=dict(title=dict(text="hip flexion (deg)"), range=[-22, 122], domain=boxes["x"], anchor="y",
                    gridcolor="#E5E5E5", linecolor="#888888"),
         yaxis=dict(title=dict(text="rotation moment arm (mm), + internal"), zeroline=False, domain=boxes["y"],
