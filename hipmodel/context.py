@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .literature import LiteratureDataError, SwitchStatement, load_switch_literature
+from .literature import LiteratureDataError, SwitchStatement, flag_words, load_switch_literature
 from .model import Model, load_bundled_models
 from .switch import sign_change_angles
 
-__all__ = ["ModelSwitch", "SwitchContext", "first_switch", "switch_context", "angle_text", "models_range_text"]
+__all__ = ["ModelSwitch", "SwitchContext", "first_switch", "switch_context", "angle_text", "models_range_text",
+           "literature_range_text"]
 
 
 @dataclass(frozen=True)
@@ -43,17 +44,18 @@ class SwitchContext:
         """The figure's numbers as rows: source, switch (deg flexion), kind, reference."""
         rows = []
         for m in self.models:
-            name = m.name + (" (approximate frame alignment)" if m.approximate_frame_alignment else "")
+            name = _with_note(m.name, "approximate frame alignment") if m.approximate_frame_alignment else m.name
             angle = angle_text(m.angle_deg, m.uncertainty_deg) if m.angle_deg is not None else "none in -20..120"
             rows.append({"source": name, "switch (deg flexion)": angle, "kind": "model (computed here)",
                          "what was measured": "computed from the model's attachment points (straight line)",
-                         "reference": m.citation})
+                         "reference": m.citation, "how sure": "computed here from the published geometry"})
         for e in self.literature:
             lo, hi = e.low, e.high
             span = "-" if lo is None and hi is None else (f"{lo:g}" if lo == hi else
                                                          f"{'' if lo is None else f'{lo:g}'}..{'' if hi is None else f'{hi:g}'}")
             rows.append({"source": e.label, "switch (deg flexion)": span if span != "-" else "no angle given",
-                         "kind": e.kind, "what was measured": e.evidence, "reference": f"{e.source} [{e.flag}]"})
+                         "kind": e.kind, "what was measured": e.evidence, "reference": e.source,
+                         "how sure": flag_words(e.flag)})
         return rows
 
 
@@ -81,6 +83,11 @@ def switch_context(adduction_deg: float = 0.0, rotation_deg: float = 0.0) -> Swi
     return SwitchContext(tuple(rows), lit, broken)
 
 
+def _with_note(name: str, note: str) -> str:
+    """'Dostal 1981 (straight line)' + 'approximate frame alignment' -> one bracket, not two."""
+    return f"{name[:-1]}; {note})" if name.endswith(")") else f"{name} ({note})"
+
+
 def _short(name: str) -> str:
     return name.split(" (")[0].replace("OpenSim ", "")
 
@@ -90,6 +97,32 @@ def angle_text(angle_deg: float, uncertainty_deg: float = 0.0) -> str:
     if uncertainty_deg:
         return f"about {angle_deg:.0f} \u00b1 {uncertainty_deg:.0f}"
     return f"{angle_deg:.1f}"
+
+
+_COUNT = {2: "two", 3: "three", 4: "four"}
+
+
+def literature_range_text(ctx: SwitchContext) -> str:
+    """The published angles beside the models, in one sentence, each with what it is and how
+    sure it is (from data/switch_literature.json; nothing typed in)."""
+    def span(e):
+        if e.low is not None and e.high is not None:
+            return f"about {e.low:g}\u00b0" if e.low == e.high else f"{e.low:g}-{e.high:g}\u00b0"
+        return f"above about {e.low:g}\u00b0" if e.low is not None else f"below about {e.high:g}\u00b0"
+
+    with_angle = [e for e in ctx.literature if e.low is not None or e.high is not None]
+    measured = [e for e in with_angle if e.kind == "measurement"]
+    thumbs = [e for e in with_angle if e.kind == "rule of thumb"]
+    parts = []
+    for e in measured:
+        who = e.label.split(":")[0]
+        parts.append(f"{e.label.split(': ', 1)[-1]} put it at {span(e)} ({who}; {flag_words(e.flag)})")
+    if thumbs:
+        parts.append("rules of thumb say " + " or ".join(span(e) for e in thumbs) + " (quoted, not measured)")
+    if not parts:
+        return ""
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
 
 
 def models_range_text(ctx: SwitchContext) -> str:
@@ -108,7 +141,9 @@ def models_range_text(ctx: SwitchContext) -> str:
         span = f"{lo:.1f}\u00b0" if len(firm) == 1 else f"{lo:.1f}\u00b0 to {hi:.1f}\u00b0"
         parts.append(f"{who} put it at {span} of flexion")
     if loose:
-        each = ", ".join(f"{_short(m.name)} {angle_text(m.angle_deg, m.uncertainty_deg)}\u00b0" for m in loose)
-        parts.append("the geometries transcribed from their papers' coordinate tables, whose zero-flexion reference "
-                     f"is uncertain, at {each}")
+        each = [f"{angle_text(m.angle_deg, m.uncertainty_deg)}\u00b0 ({_short(m.name)})" for m in loose]
+        each = each[0] if len(each) == 1 else ", ".join(each[:-1]) + " and " + each[-1]
+        which = "the geometry" if len(loose) == 1 else f"the {_COUNT.get(len(loose), len(loose))} geometries"
+        parts.append(f"{which} transcribed from papers' coordinate tables (their zero-flexion reference is "
+                     f"uncertain) put it at {each}")
     return "; ".join(parts) if parts else "no bundled model has a switch in -20..120\u00b0 of flexion"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .datafile import DATA_DIR, DataFileError, FieldChecker, cached, read_json
 
-__all__ = ["SWITCH_LITERATURE_FILE", "KINDS", "LiteratureDataError", "SwitchStatement", "load_switch_literature"]
+__all__ = ["FLAG_WORDS", "flag_words", "SWITCH_LITERATURE_FILE", "KINDS", "LiteratureDataError", "SwitchStatement", "load_switch_literature"]
 
 SWITCH_LITERATURE_FILE = DATA_DIR / "switch_literature.json"
 KINDS = ("measurement", "rule of thumb", "indirect")
@@ -20,6 +20,37 @@ MAX_FILE_BYTES = 200_000
 
 class LiteratureDataError(DataFileError):
     """The switch-literature file is missing or broken (the message names the file and field)."""
+
+
+# How sure a source is, in words a reader understands (the flags of shared/reference/literature.md).
+FLAG_WORDS = {
+    "VERIFIED": "checked in the source",
+    "SECONDARY": "secondary: as another source reports it, not checked in the original",
+    "DERIVED": "computed from published geometry",
+    "UNVERIFIED": "not confirmed",
+    "CHOSEN": "chosen here, not from a source",
+    "PARTLY CHOSEN": "partly chosen here",
+}
+_FLAG_DETAIL = {"only as what it says": "checked as a quote: what it says, not that it is right",
+                "only as what they say": "checked as quotes: what they say, not that it is right",
+                "as description only": "checked as a description only",
+                "(abstract)": "checked in the abstract (not the full text)",
+                "(table)": "checked in the source's table",
+                "(model file)": "checked in the model file"}
+
+
+def flag_words(flag: str) -> str:
+    """A source flag ('VERIFIED (abstract)', 'SECONDARY', ...) in plain words."""
+    flag = str(flag).strip()
+    for tail, words in _FLAG_DETAIL.items():
+        if flag.endswith(tail):
+            return words
+    if flag in FLAG_WORDS:
+        return FLAG_WORDS[flag]
+    head, _, rest = flag.partition(" ")
+    if head not in FLAG_WORDS:
+        return flag.lower()
+    return f"{FLAG_WORDS[head]} ({rest.strip('()')})"
 
 
 @dataclass(frozen=True)

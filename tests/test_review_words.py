@@ -223,3 +223,37 @@ def test_7_summary_does_not_say_every_share_is_of_limbs_when_one_is_not():
         for e in odd:
             assert e.short in sh.summary and e.unit in sh.summary
     assert any(s.sample_unit not in ("limbs", "hips") for s in load_nerve_variants().studies)
+
+
+def test_context_sentences_have_their_verbs_and_the_literature_numbers_of_the_data():
+    """Each clause names what it is about and says where it puts the switch; the published
+    angles come from data/switch_literature.json, each with how sure it is, in words."""
+    import json
+
+    from hipmodel.context import literature_range_text, models_range_text, switch_context
+    from hipmodel.literature import SWITCH_LITERATURE_FILE, flag_words
+
+    ctx = switch_context()
+    models = models_range_text(ctx)
+    assert models.count("put it at") == 2, models  # the certain models, then the transcribed geometries
+    assert "about 55 \u00b1 10\u00b0 (Dostal & Andrews 1981)" in models
+    lit = literature_range_text(ctx)
+    data = {e["id"]: e for e in json.loads(SWITCH_LITERATURE_FILE.read_text())["entries"]}
+    ito = data["ito2025"]
+    assert f"{ito['low']}-{ito['high']}\u00b0" in lit and flag_words(ito["flag"]) in lit
+    assert f"above about {data['handbook60']['low']}\u00b0" in lit and f"about {data['rule90']['low']}\u00b0" in lit
+    assert "not measured" in lit
+
+
+def test_tables_say_how_sure_in_words_not_internal_tags():
+    from hipmodel.context import switch_context
+
+    for row in switch_context().table():
+        assert not any(f"[{tag}" in row["reference"] for tag in ("VERIFIED", "SECONDARY", "UNVERIFIED", "DERIVED"))
+        assert row["how sure"], row
+        assert ") (" not in row["source"], row["source"]  # one bracket per name
+    from hipmodel.literature import flag_words
+
+    assert flag_words("SECONDARY").startswith("secondary") and "not checked in the original" in flag_words("SECONDARY")
+    assert "abstract" in flag_words("VERIFIED (abstract)") and "quote" in flag_words("VERIFIED only as what it says")
+    assert flag_words("UNVERIFIED angles") == "not confirmed (angles)"

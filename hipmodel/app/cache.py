@@ -9,6 +9,7 @@ import hipmodel as hm
 from .. import plots
 from ..plots import hip3d
 from ..context import switch_context
+from ..literature import flag_words
 from .state import RANGES
 from .upload import app_model  # a bundled model, or this session's upload (its id hashes its bytes)
 
@@ -112,7 +113,8 @@ def nerve_pngs(letter: str, stamp: tuple) -> dict:
         "type_source": v.citation(vt.source),
         "lines": nerve.type_prevalence_lines(vt.letter, v),
         "share": nerve.share_through(v).summary,
-        "studies": [{"study": s.short, "n": s.n_text, "reference": s.citation} for s in v.studies],
+        "studies": [{"study": s.short, "n": s.n_text, "reference": s.citation, "how sure": flag_words(s.flag)}
+                    for s in v.studies],
     }
 
 

@@ -10,7 +10,7 @@ import hipmodel as hm
 from .. import plots
 from ..plots import hip3d
 import plotly.graph_objects as go
-from ..context import models_range_text, switch_context
+from ..context import literature_range_text, models_range_text, switch_context
 from ..explain import readout
 from .state import ANATOMY_VIEWS, RANGES, STEP_DEG, ExplorerState, loadable_models
 from .cache import FLEXION_GRID, curve_data, hip3d_spec, load_presets, nerve_status, presets, switch_context_png
@@ -244,9 +244,9 @@ def curve_csv(model_id: str, state: ExplorerState) -> str:
 def context_tab(state: ExplorerState, model: hm.Model) -> None:
     st.markdown(
         "Where does the piriformis turn from an external into an internal rotator? With the rest of the hip "
-        f"neutral, {models_range_text(switch_context())}. Torque estimated on cadaver hips and rules of thumb "
-        "say later, up to 90\u00b0. The map shows one reason: the answer depends on the rest of the pose. "
-        "Rotation and adduction move the switch by tens of degrees.")
+        f"neutral, {models_range_text(switch_context())}. {literature_range_text(switch_context())} The map shows "
+        "one reason why the numbers differ: the answer depends on the rest of the pose. Rotation and adduction move "
+        "the switch by tens of degrees.")
     png, table, broken = switch_context_png(model.id, state.adduction, state.rotation)
     for what, err in broken.items():
         st.warning(f"Left out of this chart: {what}: {err}")

@@ -44,4 +44,4 @@ def nerve_tab(state: ExplorerState, model: hm.Model) -> None:
                                       "interval their source gives", width="stretch")
     st.image(d["all"], caption="All six types: the right hip from behind; a division is dashed where it runs "
                                "inside the pelvis, deep to the muscle", width="stretch")
-    st.dataframe(d["studies"], width="stretch", hide_index=True)
+    st.table(d["studies"], hide_index=True, border="horizontal")  # a static table wraps the long references
