@@ -219,8 +219,14 @@ def test_did_you_mean_buttons_open_the_other_close_question():
 
 def test_an_out_of_scope_question_gets_the_honest_notice():
     at = open_tab(QUESTIONS_TAB)
+    at.selectbox(key="q_id").set_value("abductor").run()
+    assert at.query_params["q"] in ("abductor", ["abductor"])
     at.text_input(key="q_text").input("what pills should I take for my sciatica pain").run()
     assert any("not medical advice" in w.value for w in at.warning)
+    # the list shows no stale choice and the link names no question: it would open another answer
+    assert at.selectbox(key="q_id").value == "" and "q" not in at.query_params
+    shown = " ".join([at.subheader[0].value] + [w.value for w in at.warning] + [m.value for m in at.markdown])
+    assert shown.count("utside what an anatomy model can answer") <= 2, shown  # not three times
 
 
 @pytest.mark.parametrize("qid", questions.question_ids())

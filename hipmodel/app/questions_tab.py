@@ -18,8 +18,8 @@ def question_typed() -> None:
     text = (st.session_state.get("q_text") or "").strip()
     if text:
         qid = questions.find_question(text).question_id
-        if qid in questions.question_ids():
-            st.session_state["q_id"] = st.session_state["question"] = qid
+        # a question outside the list: the list shows no stale choice, and the link names none
+        st.session_state["q_id"] = st.session_state["question"] = qid if qid in questions.question_ids() else ""
 
 
 def question_chosen() -> None:
@@ -39,6 +39,8 @@ def questions_tab(state: ExplorerState, model: hm.Model) -> None:
     bank = {q.id: q for q in questions.QUESTIONS}
 
     def short(qid: str) -> str:
+        if not qid:
+            return "Pick a question from the list"
         title = bank[qid].title
         return ("Reader: " if bank[qid].reader else "") + (title if len(title) <= 110 else title[:107] + "...")
 
@@ -47,7 +49,7 @@ def questions_tab(state: ExplorerState, model: hm.Model) -> None:
     asked = kept_widget(st.text_input, "q_text", "_kept_q_text", "", "Your question", max_chars=300,
                  on_change=question_typed,
                  placeholder="e.g. at what angle does the piriformis stop rotating the leg outwards?")
-    kept_widget(st.selectbox, "q_id", "question", next(iter(bank)), "Or choose a question", list(bank), format_func=short,
+    kept_widget(st.selectbox, "q_id", "question", next(iter(bank)), "Or choose a question", ["", *bank], format_func=short,
          on_change=question_chosen)
     asked = (asked or "").strip()
     b = answer_bundle(model.id, None if asked else st.session_state.get("question") or next(iter(bank)),
@@ -63,8 +65,7 @@ def questions_tab(state: ExplorerState, model: hm.Model) -> None:
         for qid in others:
             st.button(short(qid), key=f"dym_{qid}", on_click=question_picked, args=(qid,))
     if ans.out_of_scope:
-        st.warning("Outside what an anatomy model can answer. This is not medical advice; please see a clinician "
-                   "about treatment or symptoms.")
+        st.warning("This is not medical advice: please see a clinician about treatment or symptoms.")
     st.markdown(ans.text)
     if b["png"]:
         st.image(b["png"], caption=b["caption"], width="stretch")
