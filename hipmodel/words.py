@@ -11,7 +11,7 @@ import math
 
 __all__ = [
     "ALMOST_NO_LEVER_MM", "lever_words", "ACTION_WORDS", "DIRECTION_WORDS", "action_word", "action_in_words", "rotation_word", "rotation_words",
-    "turn_word", "change_word", "pose_text",
+    "turn_word", "turn_thigh_words", "change_word", "pose_text",
 ]
 
 # Below this a rotation lever is "almost none": no action is named for it, whatever its sign
@@ -67,6 +67,12 @@ def rotation_words(sign) -> str:
     """``+1`` -> 'internal rotation', ``-1`` -> 'external rotation', ``0`` -> 'neither'."""
     s = _finite(sign, "rotation")
     return "internal rotation" if s > 0 else "external rotation" if s < 0 else "neither"
+
+
+def turn_thigh_words(sign) -> str:
+    """``+1`` -> 'in (internal rotation)', ``-1`` -> 'out (external rotation)': after "turn the thigh"."""
+    s = _finite(sign, "rotation")
+    return "in (internal rotation)" if s > 0 else "out (external rotation)" if s < 0 else "neither way"
 
 
 def turn_word(angle_or_sign: float) -> str:

@@ -112,15 +112,15 @@ def test_a_broken_nerve_file_is_reported_and_the_explorer_still_works(tmp_path, 
 
 # --------------------------------------------------------------------------- stretches
 
-@pytest.mark.parametrize("flexion, words", [(20.0, "internal rotation"), (100.0, "external rotation")])
+@pytest.mark.parametrize("flexion, words", [(20.0, "in (internal rotation)"), (100.0, "out (external rotation)")])
 def test_stretch_tab_says_which_rotation_lengthens_it_at_the_current_flexion(flexion, words):
     """Below the switch (57.2 deg in Gait2392) turning the thigh in lengthens the piriformis;
     above it turning it out does (hip_geometry.md: the moment arm changes sign there)."""
     at = open_tab(STRETCH_TAB, flexion=str(flexion))
     m = hm.load_model()
     mu = m.muscle("piriformis")
-    assert metric(at, f"At {flexion:g}\u00b0 flexion") == words
-    assert rotation_words(stretch.lengthening_rotation(m, mu, flexion)) == words
+    assert metric(at, f"To lengthen it at {flexion:g}\u00b0 flexion, turn the thigh") == words
+    assert rotation_words(stretch.lengthening_rotation(m, mu, flexion)) == words.split("(")[1].rstrip(")")
     lc = stretch.length_change(m, mu, flexion, 0.0, 0.0)
     assert metric(at, "Length vs standing, now") == f"{float(lc.change_mm):+.1f} mm"
     flips = stretch.rotation_flip_angles(m, mu)

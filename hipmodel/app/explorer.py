@@ -115,7 +115,7 @@ def explorer_tab(state: ExplorerState, model: hm.Model) -> None:
         m3.metric("Switch (external \u2192 internal)", switch_text,
                   help="Flexion where the rotation moment arm changes sign, at this rotation and adduction")
         m4.metric("Length vs standing", f"{r.length_change_mm:+.1f} mm",
-                  f"{r.length_change_pct:+.1f} % ({r.length_mm:.1f} mm now)", delta_color="off")
+                  f"{r.length_change_pct:+.1f} % ({r.length_mm:.1f} mm now)", delta_color="off", delta_arrow="off")
         st.info(r.sentence)
         t1, t2, t3 = st.columns(3)
         show_add = kept_widget(t1.toggle, "show_adduction", "_kept_show_adduction", False, "Ab/adduction")

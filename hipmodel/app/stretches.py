@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 import hipmodel as hm
-from ..words import rotation_words
+from ..words import turn_thigh_words
 from .state import RANGES, ExplorerState
 from .cache import figure4_data, length_map_png, named_poses
 from .memory import kept_widget, set_pose
@@ -25,27 +25,24 @@ def stretch_tab(state: ExplorerState, model: hm.Model) -> None:
         "by making the muscle longer, so the map shows where to go. The dashed line is the switch: to its right "
         "(deeper flexion) turning the thigh **out** lengthens the piriformis, to its left turning it **in** does. "
         "That is why the figure-4 stretch bends the hip well past the switch before it turns the thigh out.")
-    left, right = st.columns([3, 2])
-    with left:
-        poses_error = named_poses()[1]
-        if poses_error:
-            st.warning(f"The named poses are not marked on this map: the poses file could not be read "
-                       f"({poses_error}).")
-        st.image(length_map_png(model.id, mu.id, state.adduction, pose, poses_error), width="stretch",
-                 caption=f"At {state.adduction:g}\u00b0 adduction (the adduction slider); the ringed point is the current pose")
-    with right:
-        sign = int(stretch.lengthening_rotation(model, mu, *pose))
-        lc = stretch.length_change(model, mu, *pose)
-        st.metric("Length vs standing, now", f"{float(lc.change_mm):+.1f} mm", f"{float(lc.change_pct):+.1f} %",
-                  delta_color="off")
-        st.metric(f"At {state.flexion:g}\u00b0 flexion, to lengthen it turn the thigh",
-                  rotation_words(sign))
-        flips = stretch.rotation_flip_angles(model, mu, state.adduction, state.rotation)
-        flip_text = ", ".join(f"{f:.1f}\u00b0" for f in flips) or "nowhere in the range"
-        st.caption(f"The lengthening rotation flips at {flip_text} flexion (at this adduction and rotation): "
-                   "the same angle as the switch, because the moment arm is minus the change of length "
-                   "with rotation.")
-        longest_box(model, mu)
+    # the numbers first, then the map across the whole width (in a column its labels were too small to read)
+    sign = int(stretch.lengthening_rotation(model, mu, *pose))
+    lc = stretch.length_change(model, mu, *pose)
+    c1, c2 = st.columns(2)
+    c1.metric("Length vs standing, now", f"{float(lc.change_mm):+.1f} mm", f"{float(lc.change_pct):+.1f} %",
+              delta_color="off", delta_arrow="off")
+    c2.metric(f"To lengthen it at {state.flexion:g}\u00b0 flexion, turn the thigh", turn_thigh_words(sign))
+    flips = stretch.rotation_flip_angles(model, mu, state.adduction, state.rotation)
+    flip_text = ", ".join(f"{f:.1f}\u00b0" for f in flips) or "nowhere in the range"
+    st.caption(f"Which way to turn the thigh flips at {flip_text} flexion (at this adduction and rotation): the same "
+               "angle as the switch, because turning the thigh against a muscle's action is what stretches it.")
+    poses_error = named_poses()[1]
+    if poses_error:
+        st.warning(f"The named poses are not marked on this map: the poses file could not be read "
+                   f"({poses_error}).")
+    st.image(length_map_png(model.id, mu.id, state.adduction, pose, poses_error), width="stretch",
+             caption=f"At {state.adduction:g}\u00b0 adduction (the adduction slider); the ringed point is the current pose")
+    longest_box(model, mu)
     st.divider()
     figure4_section(model, mu)
 
