@@ -92,6 +92,13 @@ class AnatomyScene:
     wraps: tuple = ()  # hipmodel.surfaces.Surface: the wrap surfaces these muscles use, posed
     piriformis_id: str | None = None  # the model's piriformis (an imported .osim's 'peri_r'), if it has one
 
+    def caption_text(self) -> str:
+        """The notes and the bones' credit as caption sentences, each said once (the credit of
+        borrowed bones already says they are borrowed)."""
+        notes = [n for n in self.notes if not (self.bone_credit and n.startswith("bones borrowed"))]
+        parts = [n[:1].upper() + n[1:] + "." for n in notes] + ([self.bone_credit + "."] if self.bone_credit else [])
+        return " ".join(parts)
+
     @property
     def piriformis(self) -> MusclePath | None:
         """The piriformis among this scene's muscles, or None."""

@@ -118,3 +118,11 @@ def test_almost_no_lever_is_grey_and_named_so():
         "almost no rotation lever" in t.get_text() for t in fig.texts)
     colours = {ln.get_color() for ln in fig.axes[0].get_lines() if ln.get_linewidth() >= 3.0}
     assert "#888888" in colours and plots.EXTERNAL_COLOUR not in colours and plots.INTERNAL_COLOUR not in colours
+
+
+def test_the_caption_says_borrowed_bones_once():
+    for mid in ("tlem2", "dostal1981"):
+        text = anatomy_scene(hm.load_model(mid), ["piriformis"], 90.0).caption_text()
+        assert text.lower().count("borrowed") == 1, text
+    own = anatomy_scene(hm.load_model("gait2392"), ["piriformis"], 90.0).caption_text()
+    assert "borrowed" not in own and "Gait2392" in own

@@ -387,8 +387,7 @@ def _anatomy_skeleton(model, sc, views, nerve_type, width_in, layout):
     stacked = layout == "main" and len(views) > 1 and width_in < 6.0  # a narrow column or a phone
     span_w, span_h = _panel_sizes(views, width_in, layout)
     top_in = 0.4 + 0.19 * _title_lines_max(model, sc, width_in)
-    note = LEVER_NOTE + " " + " ".join(n[:1].upper() + n[1:] + "." for n in sc.notes)
-    note += (" " + sc.bone_credit + ".") if sc.bone_credit else ""
+    note = f"{LEVER_NOTE} {sc.caption_text()}".rstrip()
     chars = max(40, int(width_in * 72 / (8.5 * 0.56)))
     note_lines = len(wrap_text(note, chars).splitlines())
     handles = _legend(sc, nerve_type)

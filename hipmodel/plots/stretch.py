@@ -367,8 +367,7 @@ def figure4_steps_figure(steps, model: Model, muscle_id: str = "piriformis",
     from ..anatomy import anatomy_scene
 
     scene = anatomy_scene(model, [mu.id], 0.0, 0.0, 0.0)  # the bones' credit, and whether they are borrowed
-    caption += "".join(f" {n[0].upper()}{n[1:]}." for n in scene.notes)
-    caption += f" {scene.bone_credit}." if scene.bone_credit else ""
+    caption = f"{caption} {scene.caption_text()}".rstrip()
     _caption(fig, caption, 190, 7.8)
     _reserve(fig, caption, 190, 0.02)
     return fig
