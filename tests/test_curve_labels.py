@@ -98,3 +98,24 @@ def test_fast_png_is_the_full_figure_at_the_phone_width(data):
             X, series, current_flexion=flexion, **args), "png", dpi=80))), dtype=int)
         assert fast.shape == full.shape
         assert (np.abs(fast - full).sum(-1) > 60).mean() < 0.01
+
+
+@pytest.mark.parametrize("width_in", [plots.curves.CURVE_WIDTH_IN, 4.6])
+@pytest.mark.parametrize("offset", [-8.0, -3.0, 0.5, 3.0, 8.0, 20.0])
+def test_the_now_line_never_runs_through_a_switch_label(data, offset, width_in):
+    """The slider at or near a switch (60 deg beside Gait2392's 57.2): each 'switch' label sits on
+    the side away from the dotted 'now' line."""
+    series, switches = data
+    one = {"Piriformis": series["Piriformis"]}
+    sw = {"Piriformis": switches["Piriformis"]}
+    now = sw["Piriformis"][0] + offset
+    fig = plots.moment_arm_figure(X, one, now, sw, width_in=width_in)
+    FigureCanvasAgg(fig).draw()
+    r = fig.canvas.get_renderer()
+    main = fig.axes[0]
+    x_now = main.transData.transform((now, 0.0))[0]
+    labels = [t for t in fig.findobj(Text) if t.get_text().startswith("switch ")]
+    assert labels
+    for t in labels:
+        box = t.get_window_extent(r)
+        assert not (box.x0 - 2 <= x_now <= box.x1 + 2), (t.get_text(), now, box)

@@ -55,7 +55,9 @@ def moment_arm_figure(flexion_deg, series, current_flexion=None, switches=None, 
                                reference, width_in)
     if current_flexion is not None:
         _curve_moving(axs, flexion_deg, series, current_flexion,
-                      _curve_panels(show_adduction, show_flexion, show_length))
+                      _curve_panels(show_adduction, show_flexion, show_length), switches)
+    else:
+        _switch_labels(axs[0], flexion_deg, series, switches, None)
     return fig
 
 
@@ -82,7 +84,7 @@ def moment_arm_png(flexion_deg, series, current_flexion, switches=None, show_add
 
     def moving(fig, axs):
         return _curve_moving(axs, flexion_deg, series, current_flexion,
-                             _curve_panels(show_adduction, show_flexion, show_length))
+                             _curve_panels(show_adduction, show_flexion, show_length), switches)
 
     return _CURVE_BLITS.png(key, build, moving, dpi)
 
@@ -164,18 +166,11 @@ def _curve_skeleton(flexion_deg, series, switches, show_adduction, show_flexion,
         ax.tick_params(labelsize=CURVE_MIN_FONT)
         ax.yaxis.get_major_locator().set_params(nbins=4 if ax is not main else "auto")
     fig.align_ylabels(axs)
-    # switch labels one below the other (all muscles together), on the side with room
-    span = x.max() - x.min()
-    n = 0
+    # the switch marks; their labels move with the pose (_switch_labels), to keep clear of the 'now' line
     for i, (name, angles) in enumerate((switches or {}).items()):
         colour = PALETTE[list(series).index(name) % len(PALETTE)] if name in series else "k"
         for a in angles:
-            left_of = a > x.min() + 0.7 * span
             main.plot([a], [0], marker="D", ms=7, color="white", mec=colour, mew=2, zorder=6)
-            main.annotate(f"switch {a:.1f}\u00b0", (a, 0), xytext=(-6 if left_of else 6, -15 - 12 * n),
-                          textcoords="offset points", fontsize=CURVE_MIN_FONT, color=colour, fontweight="bold",
-                          ha="right" if left_of else "left")
-            n += 1
     axs[-1].set_xlabel("hip flexion (deg)", fontsize=CURVE_MIN_FONT)
     axs[-1].set_xlim(x.min(), x.max())
     # the legend below the plot, out of the way of the curves and labels; it follows the last panel
@@ -188,7 +183,30 @@ def _curve_skeleton(flexion_deg, series, switches, show_adduction, show_flexion,
     return fig, list(axs)
 
 
-def _curve_moving(axs, flexion_deg, series, current_flexion, panels) -> list:
+def _switch_labels(main, flexion_deg, series, switches, current_flexion) -> list:
+    """'switch 57.2 deg' beside each switch mark, one below the other, on the side with room and
+    away from the 'now' line (a label is about a quarter of the axis wide)."""
+    x = np.asarray(flexion_deg, dtype=float)
+    span = x.max() - x.min()
+    reach = 0.27 * span  # a label's width, in degrees, with a margin
+    out, n = [], 0
+    for name, angles in (switches or {}).items():
+        colour = PALETTE[list(series).index(name) % len(PALETTE)] if name in series else "k"
+        for a in angles:
+            left_of = a > x.max() - reach  # no room on the right
+            if current_flexion is not None:
+                if not left_of and a <= current_flexion <= a + reach and a - reach >= x.min():
+                    left_of = True  # the now line would cross it on the right
+                elif left_of and a - reach <= current_flexion <= a and a + reach <= x.max():
+                    left_of = False
+            out.append(main.annotate(f"switch {a:.1f}\u00b0", (a, 0), xytext=(-6 if left_of else 6, -15 - 12 * n),
+                                     textcoords="offset points", fontsize=CURVE_MIN_FONT, color=colour,
+                                     fontweight="bold", ha="right" if left_of else "left"))
+            n += 1
+    return out
+
+
+def _curve_moving(axs, flexion_deg, series, current_flexion, panels, switches=None) -> list:
     """The current pose: a dotted line in every panel, a dot on every curve, a 'now' label above the plot.
 
     The label sits in its own row above the main panel, so it never covers the zone or switch
@@ -209,7 +227,7 @@ def _curve_moving(axs, flexion_deg, series, current_flexion, panels) -> list:
                              xycoords="axes fraction", xytext=({"left": -2, "right": 2, "center": 0}[ha], 3),
                              textcoords="offset points", fontsize=CURVE_MIN_FONT, ha=ha, va="bottom",
                              annotation_clip=False))
-    return out
+    return out + _switch_labels(main, flexion_deg, series, switches, current_flexion)
 
 
 def switch_context_figure(model_switches, literature, map_adduction=None, map_rotation=None, switch_map=None,
