@@ -464,6 +464,15 @@ def test_prevalence_chart_rows_carry_n_and_intervals(variants):
     assert "16.9% (16.0-17.9)" in values and "9.8% (6.5-13.2), type B only" in values and "4.4%" in values
     assert "15-20%" in values  # the quoted band is labelled
     assert "Each row is one study" in texts(fig)
+    # no value label runs into another text of the chart (Natsis's 4.4% once ran into the band's label)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig).draw()
+    r = fig.canvas.get_renderer()
+    boxes = [(t.get_text()[:20], t.get_window_extent(r)) for t in bottom.texts if t.get_text().strip()]
+    for i, (a, ba) in enumerate(boxes):
+        for b, bb in boxes[i + 1:]:
+            assert not ba.overlaps(bb), (a, b)
     assert png_bytes(fig).startswith(PNG_MAGIC)
 
 

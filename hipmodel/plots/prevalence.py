@@ -67,8 +67,9 @@ def _variants_axis(ax, through: Sequence[Mapping], anyv: Sequence[Mapping], n_bo
     ax.set_xlim(0, 36)
     q0, q1 = quoted_range
     ax.axvspan(q0, q1, color=COLOURS["quoted"], alpha=0.18, zorder=1, lw=0)
-    ax.text((q0 + q1) / 2, n_bot - 0.55, f"often quoted:\n'{q0:g}-{q1:g}% through the muscle'", ha="center",
-            va="top", fontsize=7.5, color="#8A5A00", zorder=5)
+    # the band's name in a row of its own under the last study, where no value label can reach it
+    ax.text((q0 + q1) / 2, -1.05, f"often quoted:\n'{q0:g}-{q1:g}% through the muscle'", ha="center",
+            va="center", fontsize=7.5, color="#8A5A00", zorder=5)
     y_any = np.arange(len(anyv))[::-1]
     y_thr = np.arange(len(through))[::-1] + len(anyv) + 1
     _plot_rows(ax, through, y_thr, COLOURS["through"])
@@ -78,7 +79,7 @@ def _variants_axis(ax, through: Sequence[Mapping], anyv: Sequence[Mapping], n_bo
     for t, r in zip(ax.get_yticklabels(), list(through) + list(anyv)):
         t.set_color(COLOURS["through"] if r["measure"] == "through" else "#006B4F")
     ax.axhline(len(anyv), color="#CCCCCC", lw=0.8)
-    ax.set_ylim(-0.7, n_bot - 0.3)
+    ax.set_ylim(-1.6, n_bot - 0.3)
     ax.set_xlabel("share of limbs (%)")
     ax.set_title("Variants: division through the muscle (B, D, E) vs any variant",
                  loc="left", fontsize=10, fontweight="bold")
