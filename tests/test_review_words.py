@@ -257,3 +257,15 @@ def test_tables_say_how_sure_in_words_not_internal_tags():
     assert flag_words("SECONDARY").startswith("secondary") and "not checked in the original" in flag_words("SECONDARY")
     assert "abstract" in flag_words("VERIFIED (abstract)") and "quote" in flag_words("VERIFIED only as what it says")
     assert flag_words("UNVERIFIED angles") == "not confirmed (angles)"
+
+
+def test_answers_name_the_models_that_put_the_switch_where_they_say():
+    """'The bundled models put it between 48.5 and 57.2 (Rajagopal, Gait2392)' read as all four
+    models while it meant two; each clause now names its models and has its verb."""
+    import re
+
+    for qid in Q.question_ids():
+        text = Q.answer(qid, load_model("gait2392")).text
+        assert "bundled models put it" not in text and "bundled geometries put it" not in text, qid
+        for clause in re.findall(r"[^.;]*coordinate tables \(their[^.;]*", text):
+            assert "put it at about" in clause, (qid, clause)

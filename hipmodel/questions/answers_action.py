@@ -30,20 +30,24 @@ def _switch_range(n: _Numbers, key_lo="switch_models_min_deg", key_hi="switch_mo
         if s is None:
             continue
         (loose if m.switch_uncertainty_deg else firm).append((m, s))
-    parts = []
+    clauses = []
     if firm:
         lo, hi = min(v for _, v in firm), max(v for _, v in firm)
-        parts.append(f"between {n(key_lo, lo, 'deg', '.1f')}° and {n(key_hi, hi, 'deg', '.1f')}° "
-                     f"({', '.join(m.name.split(' (')[0].replace('OpenSim ', '') for m, _ in sorted(firm, key=lambda t: t[1]))})")
+        names = [m.name.split(" (")[0].replace("OpenSim ", "") for m, _ in sorted(firm, key=lambda t: t[1])]
+        who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        span = (f"at {n(key_lo, lo, 'deg', '.1f')}°" if len(firm) == 1 else
+                f"between {n(key_lo, lo, 'deg', '.1f')}° and {n(key_hi, hi, 'deg', '.1f')}°")
+        clauses.append(f"{who} put it {span}")
+    each = []
     for m, v in loose:
         n(f"switch_{m.id}_deg", v, "deg", ".0f")
         n(f"switch_{m.id}_uncertainty_deg", m.switch_uncertainty_deg, "deg", ".0f")
-        parts.append(f"{m.name.split(' (')[0]} {angle_text(v, m.switch_uncertainty_deg)}°")
-    if loose:
-        return (parts[0] + "; the two geometries transcribed from their papers' coordinate tables, whose zero-flexion "
-                "reference is uncertain, at "
-                + " and ".join(parts[1:])) if firm else " and ".join(parts)
-    return parts[0] if parts else ""
+        each.append(f"{angle_text(v, m.switch_uncertainty_deg)}° ({m.name.split(' (')[0]})")
+    if each:
+        which = "the geometry" if len(each) == 1 else "the two geometries" if len(each) == 2 else "the geometries"
+        clauses.append(f"{which} transcribed from papers' coordinate tables (their zero-flexion reference is "
+                       f"uncertain) put it at {' and '.join(each)}")
+    return ", and ".join(clauses)
 
 
 def _deep_abduction(n: _Numbers) -> str:
@@ -114,8 +118,8 @@ def _a_contradiction(model: Model, n: _Numbers):
     )
     rng = _switch_range(n)
     if rng:
-        text += (f"\n\nWhere exactly the switch happens depends on the geometry: with the rest of the hip in neutral "
-                 f"the bundled models put it {rng}")
+        text += (f"\n\nWhere exactly the switch happens depends on the geometry: with the rest of the hip in neutral, "
+                 f"{rng}")
         rules = [e for e in _switch_literature() if e.get("kind") == "rule of thumb" and e.get("low") is not None]
         if rules:
             lows = [float(e["low"]) for e in rules]
@@ -181,7 +185,7 @@ def _a_switch_angle(model: Model, n: _Numbers):
     text = first + "\n\n"
     rng = _switch_range(n)
     if rng:
-        text += f"The bundled geometries put it {rng}. "
+        text += f"{rng[0].upper()}{rng[1:]}. "
     if a_abd is not None and a_add is not None:
         text += (f"It also moves with the rest of the pose: with the thigh turned out "
                  f"{n('context_ext_rot_deg', -CONTEXT_ROTATION, 'deg', '.0f')}° and the knee "
@@ -282,7 +286,7 @@ def _a_disagree(model: Model, n: _Numbers):
             bits.append(f"{short}'s origin lies {os_} mm from {ref_short}'s and {ins}")
         parts.append("- Different geometry: the published models put the muscle's ends in different places. With "
                      f"each model's hip centre placed on {ref_short}'s, " + "; ".join(bits) + ". "
-                     + (f"Their switch angles spread accordingly: {rng}. " if rng else "")
+                     + (f"Accordingly, {rng}. " if rng else "")
                      + "Real hips vary too.")
     parts.append("- One line per model: each model draws the whole muscle as one straight line, so it gives one "
                  "angle.")
