@@ -269,3 +269,21 @@ def test_answers_name_the_models_that_put_the_switch_where_they_say():
         assert "bundled models put it" not in text and "bundled geometries put it" not in text, qid
         for clause in re.findall(r"[^.;]*coordinate tables \(their[^.;]*", text):
             assert "put it at about" in clause, (qid, clause)
+
+
+def test_an_answers_curve_does_not_call_its_example_pose_now():
+    """An answer's curve marks the pose the answer talks about (90 deg), not the user's current
+    pose: it must not be labelled 'now' (the explorer's word for the slider's pose)."""
+    from matplotlib.text import Text
+
+    from hipmodel import plots
+
+    model = load_model("gait2392")
+    for qid in Q.question_ids():
+        a = Q.answer(qid, model)
+        if a.figure.kind != "moment_arm_curve" or a.figure.params.get("current_flexion") is None:
+            continue
+        fig = plots.answer_figure(a, model)
+        texts = [t.get_text() for t in fig.findobj(Text)]
+        assert not any(t.startswith("now ") for t in texts), (qid, texts)
+        assert any(t.startswith("this answer:") for t in texts), qid

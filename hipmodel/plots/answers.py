@@ -77,6 +77,7 @@ def _moment_arm_answer_figure(model: Model, params: dict) -> Figure:
                            "adduction_moment_arm_mm": c.adduction_moment_arm_mm, "length_mm": c.length_mm}
         switches[mu.name] = [s.flexion_deg for s in sign_change_angles(model, mu, 0.0, 0.0, 0.0, 120.0)]
     fig = _curves.moment_arm_figure(flex, series, current_flexion=params.get("current_flexion"), switches=switches,
+                                    marker_word="this answer:",
                                   show_adduction=bool(params.get("show_adduction")),
                                   title=f"Rotation lever arm against hip flexion ({_model_name(model)})")
     caption = ("Top: the rotation lever arm (above zero the muscle turns the thigh in, below zero out); the diamond "

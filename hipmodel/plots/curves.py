@@ -25,7 +25,7 @@ _XLABEL_IN = 0.5  # x tick labels and the x label below the last panel
 
 def moment_arm_figure(flexion_deg, series, current_flexion=None, switches=None, show_adduction=False,
                       show_flexion=False, show_length=False, title=None, reference=None,
-                      width_in=CURVE_WIDTH_IN) -> Figure:
+                      width_in=CURVE_WIDTH_IN, marker_word: str = "now") -> Figure:
     """Rotation moment arm against flexion for one or more muscles.
 
     Parameters
@@ -42,6 +42,9 @@ def moment_arm_figure(flexion_deg, series, current_flexion=None, switches=None, 
         Extra panels below the main one, sharing the flexion axis.
     reference : dict, optional
         A kept earlier curve to compare: name -> dict like ``series`` (drawn dashed).
+    marker_word : str
+        The word before the marked flexion: 'now' for the app's current pose; an answer's
+        figure marks the pose it talks about ('this answer: 90\u00b0'), not the user's.
     width_in : float
         Figure width in inches. Text sizes are fixed in points (the smallest is
         :data:`CURVE_MIN_FONT`), so a narrower figure shown at the same width on screen has
@@ -55,7 +58,7 @@ def moment_arm_figure(flexion_deg, series, current_flexion=None, switches=None, 
                                reference, width_in)
     if current_flexion is not None:
         _curve_moving(axs, flexion_deg, series, current_flexion,
-                      _curve_panels(show_adduction, show_flexion, show_length), switches)
+                      _curve_panels(show_adduction, show_flexion, show_length), switches, marker_word)
     else:
         _switch_labels(axs[0], flexion_deg, series, switches, None)
     return fig
@@ -206,7 +209,7 @@ def _switch_labels(main, flexion_deg, series, switches, current_flexion) -> list
     return out
 
 
-def _curve_moving(axs, flexion_deg, series, current_flexion, panels, switches=None) -> list:
+def _curve_moving(axs, flexion_deg, series, current_flexion, panels, switches=None, marker_word="now") -> list:
     """The current pose: a dotted line in every panel, a dot on every curve, a 'now' label above the plot.
 
     The label sits in its own row above the main panel, so it never covers the zone or switch
@@ -223,7 +226,7 @@ def _curve_moving(axs, flexion_deg, series, current_flexion, panels, switches=No
     main = axs[0]
     frac = (current_flexion - x.min()) / max(x.max() - x.min(), 1e-9)
     ha = "left" if frac < 0.25 else "right" if frac > 0.75 else "center"
-    out.append(main.annotate(f"now {current_flexion:g}\u00b0", (float(np.clip(frac, 0, 1)), 1.0),
+    out.append(main.annotate(f"{marker_word} {current_flexion:g}\u00b0", (float(np.clip(frac, 0, 1)), 1.0),
                              xycoords="axes fraction", xytext=({"left": -2, "right": 2, "center": 0}[ha], 3),
                              textcoords="offset points", fontsize=CURVE_MIN_FONT, ha=ha, va="bottom",
                              annotation_clip=False))
