@@ -65,7 +65,8 @@ QUESTIONS: tuple[Question, ...] = (
         ("At what hip angle does the piriformis switch from external to internal rotation?",
          "At how many degrees of flexion does the piriformis change its action?",
          "When does the piriformis become an internal rotator?",
-         "At what point does the piriformis reverse its function?"),
+         "At what point does the piriformis reverse its function?",
+         "As I bend my hip, when does the piriformis stop being an external rotator?"),
         "angle degrees switch flip reverse change become internal rotator flexion point when",
         _a_switch_angle),
     Question(

@@ -233,8 +233,8 @@ MATCH_THRESHOLD = 0.25       # best question's score below this: no matching que
 MIN_CONFIDENCE = 0.2         # confidence below this: no matching question
 OUT_OF_SCOPE_THRESHOLD = 1.0  # treatment / diagnosis / symptom / safety signals at or above this: out of scope
 # A runner-up scoring at least this share of the chosen question's score is offered as "did you mean". Chosen
-# by looking at the four paraphrases of the whole evaluation set that go to a wrong question (their right
-# question scores 0.98, 0.84, 0.82 and 0.68 of the chosen one): three of the four are offered.
+# by looking at the paraphrases of the whole evaluation set that went to a wrong question (their right
+# question scored 0.98, 0.84, 0.82 and 0.68 of the chosen one): all but the last are offered.
 DID_YOU_MEAN_RATIO = 0.8
 
 
