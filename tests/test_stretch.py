@@ -474,3 +474,18 @@ def test_figure4_sentences_read_right_at_the_edges():
     inward = figure4_steps(m, mu, 90.0, 20.0, 30.0)
     assert "crossing the ankle" not in inward[2].sentence  # that describes turning out, not in
     assert "crossing the ankle" in figure4_steps(m, mu, 90.0, 20.0, -30.0)[2].sentence
+
+
+def test_figure4_sentences_are_in_the_picture_only_when_no_page_prints_them(rajagopal):
+    from hipmodel import plots
+    import hipmodel.questions as Q
+
+    steps = S.figure4_steps(rajagopal, piri(rajagopal))
+    first = steps[0].sentence.split(".")[0]
+    alone = " ".join(_texts(plots.figure4_steps_figure(steps, rajagopal))).replace("\n", " ")
+    assert first in alone.replace("    ", " ")  # a PNG on its own carries them
+    beside = " ".join(_texts(plots.figure4_steps_figure(steps, rajagopal, with_text=False))).replace("\n", " ")
+    assert first not in beside.replace("    ", " ")
+    a = Q.answer("why_figure4", rajagopal)
+    in_answer = " ".join(_texts(plots.answer_figure(a, rajagopal))).replace("\n", " ")
+    assert steps[0].sentence in a.text and first not in in_answer.replace("    ", " ")  # said once, in the text

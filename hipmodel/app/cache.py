@@ -146,7 +146,7 @@ def figure4_data(model_id: str, muscle_id: str, final: tuple) -> tuple[bytes, li
 
     model = app_model(model_id)
     steps = stretch.figure4_steps(model, model.muscle(muscle_id), *final)
-    png = plots.figure_bytes(plots.figure4_steps_figure(steps, model, muscle_id), dpi=100)
+    png = plots.figure_bytes(plots.figure4_steps_figure(steps, model, muscle_id, with_text=False), dpi=100)
     return png, [dict(number=s.number, title=s.title, sentence=s.sentence, angles=s.angles,
                       change_mm=s.change_mm, rotation_moment_arm_mm=s.rotation_moment_arm_mm) for s in steps]
 

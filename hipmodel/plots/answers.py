@@ -161,7 +161,7 @@ def answer_figure(ans: Answer, model: Model | None = None) -> Figure | None:
                                      tuple(cur) if cur else None)
     if kind == "figure4_steps":
         steps = figure4_steps(model, mu, p.get("flexion", 100.0), p.get("adduction", 20.0), p.get("rotation", -45.0))
-        return figure4_steps_figure(steps, model, mu.id)
+        return figure4_steps_figure(steps, model, mu.id, with_text=False)  # the answer's text has the sentences
     if kind == "poses_bar":
         cats = p.get("categories")
         poses = tuple(x for x in load_poses() if cats is None or x.category in cats)

@@ -273,7 +273,7 @@ def _stick(ax, model: Model, muscle: Muscle, pose, view: str) -> None:
 
 
 def figure4_steps_figure(steps, model: Model, muscle_id: str = "piriformis",
-                         views=("lateral", "superior")) -> Figure:
+                         views=("lateral", "superior"), with_text: bool = True) -> Figure:
     """The figure-4 explainer: small anatomy views per step, then length and moment arm per step.
 
     Parameters
@@ -285,6 +285,9 @@ def figure4_steps_figure(steps, model: Model, muscle_id: str = "piriformis",
     views : sequence of {'lateral', 'superior', 'posterior'}
         One row of small anatomy views per entry: from the side shows the flexion, from
         above the rotation and the knee moving across.
+    with_text : bool
+        The steps' sentences in the picture (for a PNG on its own); off where the page
+        beside it already prints them (the app, an answer).
     """
     steps = list(steps)
     k = len(steps)
@@ -292,7 +295,7 @@ def figure4_steps_figure(steps, model: Model, muscle_id: str = "piriformis",
     nv = len(views)
     # the plain sentences, one per step, wrapped to the figure's width; their row is as tall as they are
     block = "\n".join(textwrap.fill(f"{st.number}. {st.sentence}", 165, subsequent_indent="    ") for st in steps)
-    text_in = (block.count("\n") + 1) * 9.0 * 1.45 / 72.0 + 0.25
+    text_in = (block.count("\n") + 1) * 9.0 * 1.45 / 72.0 + 0.25 if with_text else 0.05
     fig = Figure(figsize=(12.5, 4.6 + 2.9 * nv + text_in), layout="constrained")
     # one grid on the figure itself (not subfigures): the anatomy drawing measures its axes on the root figure
     gs = fig.add_gridspec(nv + 2, k, height_ratios=[2.9] * nv + [text_in, 3.2])
@@ -317,10 +320,11 @@ def figure4_steps_figure(steps, model: Model, muscle_id: str = "piriformis",
         axs[r][0].set_ylabel(_VIEW_WORDS.get(view, view), fontsize=10, fontweight="bold", labelpad=34)
     fig.suptitle(f"The figure-4 stretch step by step, right hip ({_model_name(model)})", fontsize=11.5)
 
-    tax = fig.add_subplot(gs[nv, :])
-    tax.axis("off")
-    # wrapped to the row's width already: out of the layout, or the layout narrows every column to make room for it
-    tax.text(0.0, 1.0, block, transform=tax.transAxes, va="top", fontsize=9.0, linespacing=1.45, in_layout=False)
+    if with_text:
+        tax = fig.add_subplot(gs[nv, :])
+        tax.axis("off")
+        # wrapped to the row's width already: out of the layout, or the layout narrows every column to make room
+        tax.text(0.0, 1.0, block, transform=tax.transAxes, va="top", fontsize=9.0, linespacing=1.45, in_layout=False)
 
     # a grid of their own: their axis labels then take no width from the anatomy columns above
     bars = gs[nv + 1, :].subgridspec(1, 2)
