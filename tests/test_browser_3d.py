@@ -77,6 +77,17 @@ def test_the_downloaded_html_works_offline(browser, tmp_path):
     assert page.locator("canvas").count() >= 1  # the WebGL scene is drawn
     check_titles(drag_across(page, (0.2, 0.45, 0.65, 0.9)))
     assert not blocked, blocked  # it needed nothing from the network
+    # the toolbar (shown while the mouse is over the figure) keeps clear of the title's lines
+    page.set_viewport_size({"width": 520, "height": 1000})  # as narrow as the explorer's column
+    page.mouse.move(200, 300)
+    page.wait_for_timeout(300)
+    bar = page.locator(".modebar").bounding_box()
+    assert bar and page.locator(".modebar-btn").count() <= 3
+    for line in page.locator(".gtitle tspan, .g-gtitle tspan").all():
+        box = line.bounding_box()
+        if box:
+            apart = box["x"] + box["width"] <= bar["x"] or bar["y"] + bar["height"] <= box["y"] or box["y"] + box["height"] <= bar["y"]
+            assert apart, (line.inner_text(), box, bar)
     page.close()
 
 

@@ -178,7 +178,7 @@ def anatomy_views(state: ExplorerState, model: hm.Model) -> None:
     if view == VIEW_3D:
         spec = hip3d_spec(model.id, state.muscles, state.adduction, state.rotation)
         st.plotly_chart(_TrustedSpec(hip3d.spec_at(spec, state.flexion)), key="hip3d", width="stretch",
-                        config={"displaylogo": False})
+                        config=hip3d.PLOTLY_CONFIG)
         st.caption("The figure's own slider plays flexion in your browser, in 2-degree steps, with no wait for the "
                    "server; it starts at the step nearest the sidebar's flexion and leaves the sidebar as it is. Rotation, adduction, model "
                    "and muscles come from the sidebar.")

@@ -28,7 +28,7 @@ from ..surfaces import Surface, wrap_surfaces
 from ..words import ALMOST_NO_LEVER_MM, lever_words
 from .style import AXIS_COLOUR, EXTERNAL_COLOUR, INTERNAL_COLOUR, NO_LEVER_COLOUR, PALETTE
 
-__all__ = ["DEFAULT_STEP_DEG", "Hip3dFrames", "hip3d_frames", "hip3d_figure", "hip3d_html", "hip3d_spec", "spec_at", "credits_text",
+__all__ = ["DEFAULT_STEP_DEG", "PLOTLY_CONFIG", "Hip3dFrames", "hip3d_frames", "hip3d_figure", "hip3d_html", "hip3d_spec", "spec_at", "credits_text",
            "to_screen"]
 
 DEFAULT_STEP_DEG = 2.0
@@ -36,6 +36,12 @@ BONE_RGB = "rgb(237,224,194)"
 BONE_OPACITY = 1.0  # the pelvis opaque: two see-through meshes sort badly in WebGL
 FEMUR_OPACITY = 0.55  # the femur see-through: the lever lies inside its neck, and the pelvis shows behind it
 WRAP_RGB = "rgb(140,191,242)"  # wrap surfaces of an imported OpenSim model
+# plotly's toolbar cut to a picture download and a camera reset: the full bar covered the title's
+# first line in a narrow column; the mouse still turns (drag) and zooms (wheel) the hip
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": [
+    "zoom3d", "pan3d", "orbitRotation", "tableRotation", "resetCameraLastSave3d", "hoverClosest3d",
+    "zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d", "resetScale2d",
+    "hoverClosestCartesian", "hoverCompareCartesian", "toggleSpikelines", "sendDataToCloud", "sendChartToCloud", "editInChartStudio"]}
 
 
 def to_screen(p_m, hip_m) -> np.ndarray:
@@ -312,7 +318,7 @@ def hip3d_html(spec: dict, title: str = "hipmodel: the hip in 3-D", credits: str
     import plotly.io as pio
 
     page = pio.to_html(spec, include_plotlyjs=True, full_html=True, auto_play=False, validate=False,
-                       config=dict(displaylogo=False, responsive=True))
+                       config=dict(PLOTLY_CONFIG, responsive=True))
     page = page.replace("<head>", f"<head><title>{html_mod.escape(title)}</title>", 1)
     if credits:
         note = f'<p style="font:12px Arial,sans-serif;color:#444">{html_mod.escape(credits)}</p>'
