@@ -123,29 +123,39 @@ def _femur_layer(sc, view, detail, pelvis):
 
 
 def _draw_frame(ax, view, small=False):
-    """What does not move with the pose: title, orientation arrows, scale bar, limits."""
-    title, (right, up) = VIEWS[view]
+    """What does not move with the pose: title, frame, limits."""
+    title, _ = VIEWS[view]
     ax.set_title(title, fontsize=9 if small else 11, loc="left")
     (x0, x1), (y0, y1) = VIEW_LIMITS[view]
     ax.set_xticks([])
     ax.set_yticks([])
     for s in ax.spines.values():
         s.set_color("#BBBBBB")
-    fs = 8 if small else 9
-    # orientation arrows at the bottom left, above the scale bar: where the femur never is
-    cx, cy, arm = x0 + 0.14 * (x1 - x0), y0 + 0.2 * (y1 - y0), 0.1 * (x1 - x0)
-    arrow = dict(arrowstyle="-|>", color="#666666", lw=1)
-    ax.annotate("", (cx + arm, cy), xytext=(cx, cy), arrowprops=arrow)
-    ax.annotate("", (cx, cy + arm), xytext=(cx, cy), arrowprops=arrow)
-    # each word beyond its arrow's tip, so the two never meet, however small the panel
-    ax.text(cx + arm + 0.015 * (x1 - x0), cy, right, ha="left", va="center", fontsize=fs, color="#555555")
-    ax.text(cx, cy + arm + 0.01 * (y1 - y0), up, ha="center", va="bottom", fontsize=fs, color="#555555")
-    bx, by = x0 + 0.05 * (x1 - x0), y0 + 0.05 * (y1 - y0)
-    ax.plot([bx, bx + 50], [by, by], color="k", lw=2, solid_capstyle="butt")
-    ax.text(bx + 25, by + 5, "50 mm", ha="center", va="bottom", fontsize=fs)
     ax.set_aspect("equal")
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
+
+
+def _draw_key(ax, view, small=False) -> list:
+    """Orientation arrows and the scale bar, at the bottom left, drawn over the bones (a flexed
+    femur or the pelvis can reach that corner) with the words on a pale ground; returns the artists."""
+    _, (right, up) = VIEWS[view]
+    (x0, x1), (y0, y1) = VIEW_LIMITS[view]
+    fs = 8 if small else 9
+    ground = dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.8)
+    cx, cy, arm = x0 + 0.14 * (x1 - x0), y0 + 0.2 * (y1 - y0), 0.1 * (x1 - x0)
+    arrow = dict(arrowstyle="-|>", color="#555555", lw=1)
+    out = [ax.annotate("", (cx + arm, cy), xytext=(cx, cy), arrowprops=arrow, zorder=9),
+           ax.annotate("", (cx, cy + arm), xytext=(cx, cy), arrowprops=arrow, zorder=9)]
+    # each word beyond its arrow's tip, so the two never meet, however small the panel
+    out.append(ax.text(cx + arm + 0.015 * (x1 - x0), cy, right, ha="left", va="center", fontsize=fs, color="#444444",
+                       bbox=ground, zorder=9))
+    out.append(ax.text(cx, cy + arm + 0.01 * (y1 - y0), up, ha="center", va="bottom", fontsize=fs, color="#444444",
+                       bbox=ground, zorder=9))
+    bx, by = x0 + 0.05 * (x1 - x0), y0 + 0.05 * (y1 - y0)
+    out += ax.plot([bx, bx + 50], [by, by], color="k", lw=2, solid_capstyle="butt", zorder=9)
+    out.append(ax.text(bx + 25, by + 5, "50 mm", ha="center", va="bottom", fontsize=fs, bbox=ground, zorder=9))
+    return out
 
 
 def _draw_sketch(ax, sc, view) -> list:
@@ -164,9 +174,10 @@ def _draw_sketch(ax, sc, view) -> list:
 
 
 def _draw_moving(ax, sc, view, nerve_type=None, detail="fine", pelvis=None) -> list:
-    """What moves with the pose: femur, axis, muscles, levers, labels; returns the artists."""
+    """What moves with the pose: femur, axis, muscles, levers, labels (and the key, drawn over
+    them all); returns the artists."""
     small = detail == "coarse"
-    out, occluder = [], None
+    out, occluder = _draw_key(ax, view, small), None
     if sc.bones is not None:
         coll, occluder = _femur_layer(sc, view, detail, pelvis)
         out.append(ax.add_collection(coll, autolim=False))
