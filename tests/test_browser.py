@@ -84,3 +84,17 @@ def test_hostile_link_runs_no_script_dialog_handler_or_javascript_link(server, b
     text = page.locator("body").inner_text()
     assert "Traceback" not in text and metric_value(page, "rotation moment arm") == expected(0)
     page.close()
+
+
+def test_readout_labels_are_whole_in_a_1400_px_window(server, browser):
+    """'Piriformis: rotation moment arm' was cut to 'Piriformis: rotation moment...' at 1400 px:
+    every readout label shows its whole text (it wraps instead)."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(server + "/?flexion=20&view=2d")
+    page.wait_for_selector("[data-testid=stMetricLabel]", timeout=60_000)
+    page.wait_for_timeout(1000)
+    cut = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stMetricLabel] *')]
+        .filter(e => e.innerText && e.scrollWidth > e.clientWidth + 1)  // text wider than its box: cut
+        .map(e => e.innerText)""")
+    assert not cut, cut
+    page.close()

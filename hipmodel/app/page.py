@@ -26,6 +26,7 @@ def main() -> None:
     state = sidebar()
     model = app_model(state.model)
 
+    st.html(WRAP_METRIC_LABELS)
     st.title("The piriformis and the hip rotators")
     st.caption("Right hip, OpenSim convention: + flexion, + adduction, + internal rotation. Moment arms in mm; "
                "negative rotation moment arm = external rotator.")
@@ -46,6 +47,13 @@ def main() -> None:
         view={v: k for k, v in ANATOMY_VIEWS.items()}.get(st.session_state.get("_kept_anatomy_view"), "3d"),
         **{k: st.session_state.get(f"_kept_{k}") for k in ("f4_flexion", "f4_adduction", "f4_rotation")})),
         state.model))
+
+
+# A readout's label wraps onto a second line instead of being cut short ("Piriformis: rotation
+# moment..." in a 1400 px window); style only, no content.
+WRAP_METRIC_LABELS = ("<style>[data-testid='stMetricLabel'], [data-testid='stMetricLabel'] * "
+                      "{white-space: normal !important; overflow: visible !important; text-overflow: clip !important;}"
+                      "</style>")
 
 
 # in the order of TAB_LABELS and of hipmodel.app.state.TABS (their ids in a link)
