@@ -240,7 +240,7 @@ def hip3d_spec(model, muscle_ids, adduction_deg: float = 0.0, rotation_deg: floa
                   "mouse or a finger.")
     # a page carries every credit inside the figure; in the app the model's citation is written under it
     credit = "<br>".join(textwrap.wrap(f"{lever_note} {fr.credit}." if tall else
-                                       f"{lever_note} Geometry: {model.citation()}. {fr.credit}.", 62 if tall else 95))
+                                       f"{lever_note} Geometry: {model.citation()}. {fr.credit}.", 58 if tall else 70))
     if tall:  # 3-D on top, the curve below it, the slider under both, the credits last
         boxes = dict(scene=([0.0, 1.0], [0.47, 1.0]), x=[0.1, 1.0], y=[0.27, 0.41], slider=(0.0, 1.0, 0.175),
                      credit=(0.0, 0.085), legend=(0.1, 0.445), height=960, title_h=115)
@@ -269,7 +269,7 @@ def hip3d_spec(model, muscle_ids, adduction_deg: float = 0.0, rotation_deg: floa
                    anchor="x", gridcolor="#E5E5E5", linecolor="#888888"),
         annotations=[
             dict(text=credit, xref="paper", yref="paper", x=boxes["credit"][0], y=boxes["credit"][1], yanchor="top", showarrow=False,
-                 align="left", xanchor="left", font=dict(size=9.5, color="#444444")),
+                 align="left", xanchor="left", font=dict(size=11.5 if tall else 10.5, color="#444444")),
             dict(text=" / ".join(f"<span style='color:{PALETTE[m % len(PALETTE)]}'>\u2501</span> {n}"
                                  for m, n in enumerate(fr.names)),
                  xref="paper", yref="paper", x=boxes["legend"][0], y=boxes["legend"][1], showarrow=False,
