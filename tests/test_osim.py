@@ -45,18 +45,23 @@ def model_pair(request):
 def test_expected_muscles_accepted(model_pair):
     key, imp, _ = model_pair
     names = set(imp.muscle_names)
+    # the hip-only muscles, and the two-joint ones (hip and knee) read at the knee's default (straight)
     if key == "gait2392":
         assert {"peri_r", "iliacus_r", "psoas_r", "glut_max1_r", "gem_r", "quad_fem_r"} <= names
-        assert len(names) == 20
+        two = {"semimem_r", "semiten_r", "bifemlh_r", "sar_r", "tfl_r", "grac_r", "rect_fem_r"}
+        assert len(names) == 20 + 7
     else:
         assert {"piri_r", "glmax1_r", "iliacus_r", "psoas_r", "addmagMid_r"} <= names
-        assert len(names) == 18
-        assert sum(m.wrap is not None for m in imp.muscles) == 11
+        two = {"bflh_r", "grac_r", "sart_r", "semimem_r", "semiten_r", "tfl_r"}
+        assert len(names) == 18 + 6
+        assert sum(m.wrap is not None for m in imp.muscles) == 11 + 3  # + the condyle cylinders on the tibia
+    assert set(imp.two_joint) == two and imp.knee_flexion_deg == 0.0
+    assert all(imp.muscle(n).crosses_knee for n in two)
     # nothing silently dropped: every path actuator is accepted or listed with a reason
     left = dict(imp.left_out)
     assert all(reason for reason in left.values())
-    for n in ("sar_r" if key == "gait2392" else "sart_r", "tfl_r"):
-        assert "knee" in left[n]
+    if key == "rajagopal2016":  # on the patella, which OpenSim moves by a constraint: named, not read
+        assert "patella_r" in left["recfem_r"]
     assert not names & set(left)
 
 
@@ -79,8 +84,8 @@ def test_wrapping_is_exercised(model_pair):
     """The grid must include poses with and without the wrap for every wrapping muscle
     (else the comparison above would not test the wrap decision)."""
     _, imp, _ = model_pair
-    for m in imp.muscles:
-        if m.wrap is not None and m.name != "addmagIsch_r":
+    for m in imp.muscles:  # a two-joint muscle's wrap follows the knee: tests/test_osim_knee.py
+        if m.wrap is not None and m.name != "addmagIsch_r" and not m.crosses_knee:
             w = m.wraps(*GRID)
             assert w.any() and not w.all(), m.name
 
@@ -146,7 +151,7 @@ def test_json_has_sources_and_only_straight_lines():
     assert src["file"] == "Rajagopal2016.osim"
     assert all(m["source"] == key for m in d["muscles"])
     assert {m["id"] for m in d["muscles"]} == {"glmed1_r", "glmed2_r", "glmed3_r", "glmin1_r", "glmin2_r", "glmin3_r", "piri_r"}
-    assert "glmax1_r" in d["left_out"] and "sart_r" in d["left_out"]
+    assert "glmax1_r" in d["left_out"] and "sart_r" in d["left_out"]  # wrapped; two-joint (knee angle)
 
 
 # ---------------------------------------------------------------- modified copies of the models

@@ -116,7 +116,7 @@ def test_negative_wrap_radius_leaves_only_that_muscle_out(tmp_path):
     left = dict(imp.left_out)
     assert "glmax1_r" in left
     assert f"line {line}" in left["glmax1_r"] and "Gmax1_at_pelvis_r" in left["glmax1_r"] and "radius" in left["glmax1_r"]
-    assert "glmax2_r" in imp.muscle_names and "piri_r" in imp.muscle_names and len(imp.muscles) == 17
+    assert "glmax2_r" in imp.muscle_names and "piri_r" in imp.muscle_names and len(imp.muscles) == 17 + 6  # + the six two-joint muscles
     one_line_error(lambda: read_osim(p, strict=True), "negradius.osim", f"line {line}", "radius -0.04 must be positive")
 
 
@@ -139,7 +139,7 @@ def test_spline_with_one_point_leaves_only_that_muscle_out(tmp_path):
     imp = read_osim(p)
     left = dict(imp.left_out)
     assert "peri_r" in left and f"line {line}" in left["peri_r"] and "at least 2 points" in left["peri_r"]
-    assert len(imp.muscles) == 19
+    assert len(imp.muscles) == 19 + 7  # + the seven two-joint muscles
     one_line_error(lambda: read_osim(p, strict=True), "onepoint.osim", f"line {line}", "<SimmSpline>", "at least 2 points")
 
 
@@ -154,7 +154,7 @@ def test_bad_number_names_element_and_line(tmp_path):
     imp = read_osim(p)
     reason = dict(imp.left_out)["gem_r"]
     assert "<location>" in reason and f"line {line_of(text, 'oops') }" in reason
-    assert len(imp.muscles) == 19
+    assert len(imp.muscles) == 19 + 7
 
 
 def test_fifty_megabyte_file(tmp_path):

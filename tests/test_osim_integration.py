@@ -60,8 +60,9 @@ def test_cli_curve_on_the_osim_equals_the_bundled_json(key, capsys):
 
 
 def test_straight_muscles_are_plain_and_wrapped_ones_carry_their_path(raj):
-    assert {m.id for m in raj.muscles if m.path is not None} == set(WRAPPED)
-    assert all(m.path is None for m in raj.muscles if m.id not in WRAPPED)
+    # + the hamstrings and gracilis over the condyle cylinders of the tibia (knee straight)
+    assert {m.id for m in raj.muscles if m.path is not None} == set(WRAPPED) | {"grac_r", "semimem_r", "semiten_r"}
+    assert all(m.path is None for m in raj.muscles if m.id not in WRAPPED + ("grac_r", "semimem_r", "semiten_r"))
     assert raj.origin.file_name == "Rajagopal2016.osim" and raj.left_out
     assert load_any_model_file(RAJ).muscle_ids == raj.muscle_ids
 
@@ -146,7 +147,7 @@ def test_stretch_and_anatomy_work_on_wrapped_muscles(raj):
 
 def test_wrap_surfaces_are_exposed_for_drawing(raj):
     names = {w.name: w for w in raj.wraps}
-    assert len(names) == 11 and all(isinstance(w, WrapObject) for w in raj.wraps)
+    assert len(names) == 11 + 3 and all(isinstance(w, WrapObject) for w in raj.wraps)  # + the three on the tibia
     w = names["Gmax1_at_pelvis_r"]
     assert w.kind == "cylinder" and w.body == "pelvis" and w.radius_m > 0 and w.muscles == ("glmax1_r",)
     assert np.isclose(np.linalg.norm(w.axis), 1.0)
@@ -166,13 +167,14 @@ def test_convert_round_trip(tmp_path, capsys):
     out = tmp_path / "raj.json"
     code, _, err = run(["convert", RAJ, "-o", out], capsys)
     assert code == 0, err
-    assert "glmax1_r" in err and "iliacus_r" in err and "left out: tfl_r: crosses the knee" in err
+    assert "glmax1_r" in err and "iliacus_r" in err and "recfem_r: crosses the knee" in err
+    assert "they cross the knee too" in err and "tfl_r" in err
     converted = load_model_file(out)
     imp = read_osim(RAJ)
     assert json.loads(out.read_text()) == json.loads(json.dumps(imp.to_json_dict()))
     full = model_from_osim(imp)
     f, a, r = GRID
-    assert converted.muscle_ids == tuple(m.id for m in full.muscles if m.path is None)
+    assert converted.muscle_ids == tuple(m.id for m in full.muscles if m.path is None and m.id not in imp.two_joint)
     for mu in converted.muscles:
         c1, c2 = mechanics.curves(converted, mu, f, a, r), mechanics.curves(full, full.muscle(mu.id), f, a, r)
         for col in COLS:
@@ -285,8 +287,21 @@ def test_app_opens_an_uploaded_osim():
     assert at.multiselect(key="muscles").value == ["piri_r"]  # the piriformis, by its bundled name
     assert "model" not in at.query_params and "flexion" in at.query_params  # the link keeps the pose only
     assert any("cannot carry an uploaded model" in c.value for c in at.sidebar.caption)
-    panel = next(e for e in at.sidebar.expander if "18 muscles loaded" in e.label)
-    assert "62 left out" in panel.label
+    panel = next(e for e in at.sidebar.expander if "24 muscles loaded" in e.label)  # 18 hip + 6 two-joint
+    assert "56 left out" in panel.label
+    # the two-joint muscles follow the knee angle: read again at 90 deg, the numbers are those of the import at 90
+    at.multiselect(key="muscles").set_value(["semimem_r"]).run()
+    at.slider(key="flexion").set_value(30.0).run()
+    at.number_input(key="upload_knee").set_value(90.0).run()
+    assert not at.exception and not at.sidebar.error, [e.value for e in at.sidebar.error]
+    bent = load_osim_model(RAJ, knee_flexion_deg=90.0)
+    straight = load_osim_model(RAJ)
+    want = float(hm.curves(bent, bent.muscle("semimem_r"), 30.0).rotation_moment_arm_mm)
+    other = float(hm.curves(straight, straight.muscle("semimem_r"), 30.0).rotation_moment_arm_mm)
+    shown = next(m.value for m in at.metric if m.label.startswith("semimem_r: rotation moment arm"))
+    assert shown == f"{want:+.1f} mm" and f"{want:+.1f}" != f"{other:+.1f}", (shown, want, other)
+    assert at.selectbox(key="model").value != mid  # a new id: caches keyed by it cannot mix the two
+    mid = at.selectbox(key="model").value
     at.multiselect(key="muscles").set_value(["glmax1_r", "iliacus_r"]).run()
     at.slider(key="flexion").set_value(60.0).run()
     assert not at.exception and not at.error

@@ -24,6 +24,7 @@ __all__ = ["UPLOAD_PREFIX", "MAX_UPLOAD_BYTES", "SESSION_KEY", "is_upload", "par
 UPLOAD_PREFIX = "upload-"
 SESSION_KEY = "_uploaded_models"  # {model id: Model}; this session's only
 ERROR_KEY = "_upload_error"
+KNEE_KEY = "upload_knee"  # the knee flexion (deg) the upload's two-joint muscles are read at
 WIDGET_KEY = "osim_upload"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # the reader's own cap (hipmodel.osim.MAX_BYTES)
 
@@ -32,8 +33,9 @@ def is_upload(model_id: str | None) -> bool:
     return str(model_id or "").startswith(UPLOAD_PREFIX)
 
 
-def parse_upload(data: bytes, file_name: str) -> tuple[Model | None, str]:
-    """An uploaded file's bytes as a Model with an upload id, or ``(None, one-line error)``.
+def parse_upload(data: bytes, file_name: str, knee_flexion_deg: float | None = None) -> tuple[Model | None, str]:
+    """An uploaded file's bytes as a Model with an upload id, or ``(None, one-line error)``;
+    muscles that also cross the knee are read at ``knee_flexion_deg`` (default: the file's).
 
     Pure (no Streamlit): the same function the sidebar's upload handler calls.
     """
@@ -47,12 +49,13 @@ def parse_upload(data: bytes, file_name: str) -> tuple[Model | None, str]:
         cap = min(MAX_BYTES, MAX_UPLOAD_BYTES)
         if len(data) > cap:
             return None, f"{name}: {len(data)} bytes; an .osim file may be at most {cap} bytes"
-        model = load_osim_model(bytes(data), name=name, cap=cap)
+        model = load_osim_model(bytes(data), name=name, cap=cap, knee_flexion_deg=knee_flexion_deg)
     except (ModelDataError, ValueError, KeyError) as e:
         return None, " ".join(str(e).split())
     except Exception as e:  # noqa: BLE001 - a broken upload must never take the page down
         return None, f"{name}: could not be read ({type(e).__name__})"
-    digest = hashlib.sha256(name.encode() + b"\0" + bytes(data)).hexdigest()[:12]
+    knee = b"" if knee_flexion_deg is None else f"\0knee={float(knee_flexion_deg)!r}".encode()
+    digest = hashlib.sha256(name.encode() + b"\0" + bytes(data) + knee).hexdigest()[:12]
     return replace(model, id=f"{UPLOAD_PREFIX}{digest}", name=f"Uploaded: {model.name} ({name})"), ""
 
 
@@ -87,13 +90,28 @@ def _on_upload() -> None:
     if size is not None and size > MAX_UPLOAD_BYTES:
         st.session_state[ERROR_KEY] = f"{f.name}: {size} bytes; an .osim file may be at most {MAX_UPLOAD_BYTES} bytes"
         return
-    model, err = parse_upload(f.getvalue(), f.name)
+    st.session_state.pop(KNEE_KEY, None)  # a new file starts at its own knee angle
+    _open(f, None)
+
+
+def _open(f, knee_flexion_deg) -> None:
+    from .memory import on_model_change
+
+    model, err = parse_upload(f.getvalue(), f.name, knee_flexion_deg)
     if model is None:
         st.session_state[ERROR_KEY] = err
         return
     st.session_state[SESSION_KEY] = {model.id: model}
     st.session_state["model"] = model.id
     on_model_change()
+
+
+def _on_knee() -> None:
+    """The knee angle for the two-joint muscles changed: read the same file again at it."""
+    f = st.session_state.get(WIDGET_KEY)
+    st.session_state.pop(ERROR_KEY, None)
+    if f is not None:
+        _open(f, st.session_state.get(KNEE_KEY))
 
 
 def upload_section() -> None:
@@ -107,12 +125,20 @@ def upload_section() -> None:
         sb.error(f"Could not open the file: {st.session_state[ERROR_KEY]}")
     for model in st.session_state.get(SESSION_KEY, {}).values():
         imp = model.origin
+        if getattr(imp, "two_joint", ()):
+            lo, hi = imp.knee_range_deg
+            sb.number_input("Knee flexion for the two-joint muscles (deg)", min_value=float(lo), max_value=float(hi),
+                            value=float(imp.knee_flexion_deg), step=5.0, key=KNEE_KEY, on_change=_on_knee,
+                            help=f"{imp.knee_text[0].upper()}{imp.knee_text[1:]}. Their hip moment arms and "
+                                 "lengths depend on the knee: 0 = straight, + = bent.")
         left = list(getattr(imp, "left_out", []))
         wrapped = [m.id for m in model.muscles if m.path is not None]
         with sb.expander(f"{model.name}: {len(model.muscles)} muscles loaded, {len(left)} left out"):
             st.markdown("**Loaded** (computed as OpenSim does" + ("; * = over a wrap surface or with "
                         "conditional/moving points" if wrapped else "") + "): "
                         + ", ".join(f"{m.id}{' *' if m.path is not None else ''}" for m in model.muscles))
+            if getattr(imp, "knee_text", ""):
+                st.markdown(f"**Two-joint muscles**: {imp.knee_text}.")
             if model.wraps:
                 st.markdown("**Wrap surfaces**: " + "; ".join(
                     f"{w.name} ({w.kind} on the {w.body}, radius {w.radius_m * 1000:.1f} mm)" for w in model.wraps))

@@ -50,11 +50,25 @@ def step_arg(text: str) -> float:
     return v
 
 
+def knee_arg(text: str) -> float:
+    """A knee flexion: a finite number of degrees (argparse type; the model's own range is checked on reading)."""
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid float value: {str(text)[:40]!r}") from None
+    if not math.isfinite(v):
+        raise argparse.ArgumentTypeError(f"must be a finite number of degrees, got {str(text)[:40]!r}")
+    return v
+
+
 def add_model_args(p: argparse.ArgumentParser, pose: bool = True) -> None:
     """The model, muscle and fixed-pose options shared by several commands."""
     g = p.add_mutually_exclusive_group()
     g.add_argument("--model", default=None, help=f"bundled model id (default {DEFAULT_MODEL_ID}); see 'models'")
     g.add_argument("--model-file", default=None, metavar="PATH", help="a model file of your own: JSON (docs/model_schema.md) or an OpenSim .osim (docs/osim_import.md)")
+    p.add_argument("--knee-flexion", type=knee_arg, default=None, metavar="DEG",
+                   help="with an .osim: the knee angle (0 straight, + bent) at which muscles that also cross the "
+                        "knee (hamstrings, sartorius, gracilis, TFL) are read; default the file's (usually 0)")
     if pose:
         p.add_argument("--rotation", type=angle_arg("rotation"), default=0.0, help="hip rotation, deg (+ internal)")
         p.add_argument("--adduction", type=angle_arg("adduction"), default=0.0, help="hip adduction, deg (+ adduction)")
@@ -64,10 +78,14 @@ def model_from_args(args):
     for opt, value in (("--model-file", getattr(args, "model_file", None)), ("--model", getattr(args, "model", None))):
         if value is not None and not str(value).strip():
             raise UsageError(f"{opt}: must not be empty")
+    knee = getattr(args, "knee_flexion", None)
     if getattr(args, "model_file", None):
         from ..osim.as_model import load_any_model_file  # .osim by suffix or content, else JSON
 
-        return load_any_model_file(args.model_file)
+        return load_any_model_file(args.model_file, knee_flexion_deg=knee)
+    if knee is not None:
+        raise UsageError("--knee-flexion: applies to an OpenSim model given with --model-file; the bundled models' "
+                         "muscles do not cross the knee")
     return load_model(args.model or DEFAULT_MODEL_ID)
 
 

@@ -3,8 +3,9 @@
 ``hipmodel convert model.osim -o model.json`` writes what :meth:`OsimImport.to_json_dict`
 gives (docs/model_schema.md); without ``-o`` the JSON goes to stdout. An existing output file
 is refused unless ``--force``. The muscles that are not straight lines (over a wrap surface,
-conditional or moving points) and those left out of the import are listed on stderr: the
-JSON schema holds fixed points only (use ``--model-file model.osim`` to compute with them).
+conditional or moving points), the two-joint muscles (they hold at one knee angle) and those
+left out of the import are listed on stderr: the JSON schema holds fixed hip points only (use
+``--model-file model.osim`` to compute with them).
 """
 
 from __future__ import annotations
@@ -33,12 +34,15 @@ def cmd_convert(args, out):
     imp = read_osim(args.osim)
     data = imp.to_json_dict()
     text = json.dumps(data, indent=1) + "\n"
-    curved = [m.name for m in imp.muscles if not m.straight_line]
+    curved = [m.name for m in imp.muscles if not m.straight_line and not m.crosses_knee]
     err = sys.stderr
     print(f"hipmodel convert: {imp.file_name}: {len(data['muscles'])} straight-line muscle(s) written", file=err)
     if curved:
         print(f"  not written (over a wrap surface, or conditional/moving points; the JSON schema holds fixed "
               f"points only, use --model-file {imp.file_name}): {', '.join(curved)}", file=err)
+    if imp.two_joint:
+        print(f"  not written (they cross the knee too, so they hold at one knee angle only; use --model-file "
+              f"{imp.file_name} --knee-flexion DEG): {', '.join(imp.two_joint)}", file=err)
     elsewhere = [n for n, why in imp.left_out if why.startswith("does not cross the right hip")]
     for name, why in imp.left_out:
         if name not in elsewhere:

@@ -41,7 +41,9 @@ def _curve(args, out):
         w.writerow(header)
         w.writerows(rows)
         return 0
-    print(f"# model {model.id}; adduction {args.adduction:g} deg, rotation {args.rotation:g} deg; "
+    two = [mu.id for mu in muscles if mu.id in getattr(model.origin, "two_joint", ())]
+    knee = f"; knee {model.origin.knee_flexion_deg:g} deg flexion for {', '.join(two)} (crossing the knee too)" if two else ""
+    print(f"# model {model.id}; adduction {args.adduction:g} deg, rotation {args.rotation:g} deg{knee}; "
           "moment arms in mm, + internal rotation / adduction / flexion", file=out)
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
     print("  ".join(h.rjust(w) for h, w in zip(header, widths)), file=out)

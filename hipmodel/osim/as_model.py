@@ -161,12 +161,14 @@ def left_out_reason(model: Model, name: str) -> str:
     return ""
 
 
-def load_osim_model(source, name: str | None = None, cap: int = MAX_BYTES) -> Model:
-    """Read an .osim (a path, or its bytes with ``name``) straight into a Model.
+def load_osim_model(source, name: str | None = None, cap: int = MAX_BYTES,
+                    knee_flexion_deg: float | None = None) -> Model:
+    """Read an .osim (a path, or its bytes with ``name``) straight into a Model; muscles that
+    also cross the knee are read with the knee at ``knee_flexion_deg`` (default: the file's).
 
     Raises OsimError (a ModelDataError, a ValueError) with a one-line message.
     """
-    return model_from_osim(read_osim(source, name=name, cap=cap))
+    return model_from_osim(read_osim(source, name=name, cap=cap, knee_flexion_deg=knee_flexion_deg))
 
 
 def looks_like_osim(path) -> bool:
@@ -186,8 +188,12 @@ def looks_like_osim(path) -> bool:
         return False
 
 
-def load_any_model_file(path) -> Model:
-    """A model file of either kind: an OpenSim .osim (by suffix or content) or hipmodel JSON."""
+def load_any_model_file(path, knee_flexion_deg: float | None = None) -> Model:
+    """A model file of either kind: an OpenSim .osim (by suffix or content) or hipmodel JSON.
+    ``knee_flexion_deg`` applies to an .osim's two-joint muscles; a JSON model has no knee."""
     if looks_like_osim(path):
-        return load_osim_model(path)
+        return load_osim_model(path, knee_flexion_deg=knee_flexion_deg)
+    if knee_flexion_deg is not None:
+        raise ValueError(f"--knee-flexion: {Path(path).name} is a JSON model, whose muscles do not cross the knee; "
+                         "it applies to an OpenSim .osim only")
     return load_model_file(path)

@@ -65,6 +65,7 @@ class OsimMuscle:
     ranges: np.ndarray = field(default_factory=lambda: np.tile([-np.inf, np.inf], (3, 1)))
     source: str = ""
     line: int = 0
+    crosses_knee: bool = False  # tibia points carried onto the femur at the knee angle read
 
     # ------------------------------------------------------------------ public
     @property

@@ -21,6 +21,7 @@ import numpy as np
 
 from ..model import Model, model_from_json
 from .joint import FEMUR, PELVIS, HipJoint, body_fixed_xyz, child_vec, find_hip_joint, floats, read_function
+from .knee import TIBIA, find_knee_joint
 from .paths import OsimMuscle, OsimPoint
 from .wrap import QUADRANTS, WrapSurface
 from .xmlread import MAX_BYTES, Element, OsimError, parse_xml, read_bytes
@@ -46,6 +47,20 @@ class OsimImport:
     left_out: list  # [(name, reason)]
     knee_centre: np.ndarray
     landmarks: list = field(default_factory=list)  # [(name, body, location)]
+    knee_flexion_deg: float | None = None  # the knee angle two-joint muscles are read at (None: no knee read)
+    two_joint: tuple = ()  # names of the muscles that cross the knee too
+    knee_range_deg: tuple | None = None  # the knee flexion the file allows (+ = bent)
+
+    @property
+    def knee_text(self) -> str:
+        """'semimem_r, ... at 0 deg knee flexion (knee straight)', or '' when no muscle crosses the knee."""
+        if not self.two_joint:
+            return ""
+        k = self.knee_flexion_deg
+        bent = "knee straight" if abs(k) < 1e-9 else "knee bent" if k > 0 else "knee overstretched"
+        return (f"{len(self.two_joint)} muscles also cross the knee ({', '.join(self.two_joint)}): read with the knee "
+                f"held at {k:g}\u00b0 of flexion ({bent}), their tibia points carried onto the femur by the model's "
+                "own knee joint")
 
     @property
     def hip_centre(self) -> np.ndarray:
@@ -67,11 +82,14 @@ class OsimImport:
         """A dict that :func:`hipmodel.model.model_from_json` accepts: the straight-line
         muscles (fixed path points only, no wrap), each number sourced to this file."""
         key = re.sub(r"[^a-z0-9_]+", "_", self.model_id.lower()).strip("_") + "_osim"
-        straight = [m for m in self.muscles if m.straight_line]
+        straight = [m for m in self.muscles if m.straight_line and not m.crosses_knee]
         if not straight:
             raise OsimError(f"{self.file_name}: no straight-line hip muscle to convert")
-        others = [m.name for m in self.muscles if not m.straight_line]
+        others = [m.name for m in self.muscles if not m.straight_line and not m.crosses_knee]
         left = [f"{n}: {r}" for n, r in self.left_out]
+        if self.two_joint:  # valid at one knee angle only: the JSON schema has no knee
+            left.insert(0, "Crossing the knee too, so read by hipmodel.osim at a chosen knee angle and not written "
+                           "here: " + ", ".join(self.two_joint))
         if others:
             left.insert(0, "Read from the .osim but not straight lines (wrap, conditional or moving points; "
                            "use hipmodel.osim for these): " + ", ".join(others))
@@ -111,7 +129,8 @@ class OsimImport:
 
 
 # --------------------------------------------------------------------------- reading
-def read_osim(source, name: str | None = None, cap: int = MAX_BYTES, strict: bool = False) -> OsimImport:
+def read_osim(source, name: str | None = None, cap: int = MAX_BYTES, strict: bool = False,
+              knee_flexion_deg: float | None = None) -> OsimImport:
     """Read an .osim file (a path, or the file's bytes) into an :class:`OsimImport`.
 
     Parameters
@@ -120,6 +139,8 @@ def read_osim(source, name: str | None = None, cap: int = MAX_BYTES, strict: boo
     name : the file name to use in messages and as the source (default: the path's name).
     cap : the size limit in bytes (default 20 MB).
     strict : raise on the first muscle that cannot be read instead of leaving it out.
+    knee_flexion_deg : the knee angle (0 = straight, + = bent) at which muscles that also cross
+        the knee are read (default: the knee coordinate's default in the file, usually 0).
     """
     if isinstance(source, (bytes, bytearray, memoryview)):
         fname = name or "<osim>"
@@ -130,12 +151,13 @@ def read_osim(source, name: str | None = None, cap: int = MAX_BYTES, strict: boo
         fname = name or Path(source).name
         data = read_bytes(source, cap)
     root = parse_xml(data, fname, cap)
-    return _Reader(fname, root, strict).run(name)
+    return _Reader(fname, root, strict, knee_flexion_deg).run(name)
 
 
 class _Reader:
-    def __init__(self, fname: str, root: Element, strict: bool):
+    def __init__(self, fname: str, root: Element, strict: bool, knee_flexion_deg: float | None = None):
         self.fname, self.root, self.strict = fname, root, strict
+        self.knee_flexion_deg = knee_flexion_deg
 
     def err(self, e: Element, msg: str) -> OsimError:
         return OsimError(f"{self.fname}: line {e.line}: {e.label()}: {msg}")
@@ -164,8 +186,9 @@ class _Reader:
             if b not in self.bodies:
                 raise OsimError(f"{fname}: line {model.line}: {model.label()}: no body named {b!r}, so no right hip")
         self.joint = find_hip_joint(fname, model, set(self.bodies) | {"ground"})
+        self._read_knee(model)
         self.wraps = {}
-        for b in (PELVIS, FEMUR):
+        for b in (PELVIS, FEMUR) + ((TIBIA,) if self.knee_T is not None and TIBIA in self.bodies else ()):
             ws = self.bodies[b].path("WrapObjectSet", "objects")
             for w in (ws.children if ws is not None else []):
                 self.wraps[w.name] = (b, w)
@@ -206,7 +229,43 @@ class _Reader:
             left_out=left_out,
             knee_centre=self.knee_centre(model),
             landmarks=self.landmarks(model),
+            knee_flexion_deg=self.knee_deg_used,
+            two_joint=tuple(m.name for m in muscles if m.crosses_knee),
+            knee_range_deg=None if self.knee_T is None else self.knee.flexion_range_deg(),
         )
+
+    def _read_knee(self, model: Element) -> None:
+        """The knee, and the tibia-to-femur transform at the knee angle asked for (or the file's default)."""
+        self.knee = find_knee_joint(self.fname, model, set(self.bodies) | {"ground"}) if TIBIA in self.bodies else \
+            "the model has no tibia_r"
+        self.knee_T, self.knee_q, self.knee_deg_used = None, None, None
+        if isinstance(self.knee, str):
+            return
+        k = self.knee
+        flex = self.knee_flexion_deg
+        if flex is None:
+            q = k.default_rad
+            flex = k.flexion_sign * float(np.degrees(q)) + 0.0  # + 0.0: never '-0'
+
+        else:
+            flex = float(flex)
+            if not np.isfinite(flex):
+                raise OsimError(f"{self.fname}: knee flexion must be a finite number of degrees, got {flex}")
+            lo, hi = k.flexion_range_deg()
+            if not lo - 1e-6 <= flex <= hi + 1e-6:
+                raise OsimError(f"{self.fname}: knee flexion {flex:g}\u00b0 is outside this model's knee range "
+                                f"({lo:.0f} to {hi:.0f}\u00b0, {k.coordinate})")
+            q = k.coordinate_value(flex)
+        self.knee_q, self.knee_deg_used = q, flex
+        self.knee_T = k.tibia_to_femur(q)
+
+    def _tibia_to_femur_body(self, p) -> np.ndarray:
+        R, t = self.knee_T
+        return R @ np.asarray(p, dtype=float) + t
+
+    def _knee_active(self, lo: float, hi: float) -> bool:
+        """A point active on the knee coordinate: in or out at the knee angle read (OpenSim's slack)."""
+        return lo - 1e-5 <= self.knee_q <= hi + 1e-5
 
     # ------------------------------------------------------------------ pieces
     def body_of(self, e: Element, socket: str = "socket_parent_frame") -> str:
@@ -234,21 +293,31 @@ class _Reader:
         others = sorted(bset - {PELVIS, FEMUR})
         listed = ", ".join(sorted(bset))
         knee = [o for o in others if o.startswith(KNEE_SIDE)]
-        if PELVIS not in bset or FEMUR not in bset:
-            if PELVIS in bset and knee:
-                return None, f"crosses the knee as well as the hip (points on {listed}); only pelvis-femur paths are read"
+        # the right hip and the right knee: a left-leg body anywhere makes it a left-leg muscle
+        two_joint = PELVIS in bset and knee != [] and not any(o.endswith("_l") for o in others)
+        if two_joint:
+            beyond = sorted(bset - {PELVIS, FEMUR, TIBIA})
+            if beyond:
+                return None, (f"crosses the knee as well as the hip, and lies on {', '.join(beyond)} (points on "
+                              f"{listed}); only points on the pelvis, femur_r and tibia_r are read")
+            if self.knee_T is None:
+                return None, (f"crosses the knee as well as the hip (points on {listed}); the knee joint could not "
+                              f"be read: {self.knee}")
+        elif PELVIS not in bset or FEMUR not in bset:
             if FEMUR in bset and knee:
                 return None, f"does not cross the hip (crosses the knee: points on {listed})"
             return None, f"does not cross the right hip (points on {listed})"
-        if others:
-            if knee:
-                return None, f"crosses the knee as well as the hip (points on {listed}); only pelvis-femur paths are read"
+        elif others:
             return None, f"lies on other bodies too (points on {listed}); only pelvis-femur paths are read"
         points = []
         for p, b in zip(pts_el.children, bodies):
-            points.append(self.point(p, b))
-            if isinstance(points[-1], str):
-                return None, points[-1]
+            pt = self.point(p, b)
+            if isinstance(pt, str):
+                return None, pt
+            if pt is not None:  # None: a point off at the knee angle read
+                points.append(pt)
+        if len(points) < 2:
+            return None, "fewer than two path points are active at the knee angle read"
         wraps = [w for w in (gp.path("PathWrapSet", "objects") or Element("x", {}, 0)).children if w.tag == "PathWrap"]
         wrap = None
         if len(wraps) > 1:
@@ -258,13 +327,24 @@ class _Reader:
             if isinstance(wrap, str):
                 return None, wrap
         m = OsimMuscle(name=f.name, kind=f.tag, points=points, wrap=wrap, hip_centre=self.joint.hip_centre,
-                       ranges=self.joint.ranges, source=fname, line=f.line)
+                       ranges=self.joint.ranges, source=fname, line=f.line, crosses_knee=two_joint)
         m.architecture = self.architecture(f)
         return m, None
 
+    def _is_knee(self, ref: str) -> bool:
+        return self.knee_T is not None and ref.strip().rstrip("/").split("/")[-1] == self.knee.coordinate
+
+    def _body_point(self, loc, body: str) -> np.ndarray:
+        """A location in its body's file frame -> our frame of the pelvis or the femur (a tibia point
+        is carried onto the femur at the knee angle read)."""
+        if body == TIBIA:
+            loc, body = self._tibia_to_femur_body(loc), FEMUR
+        return self.joint.femur_point(loc) if body == FEMUR else np.asarray(loc, dtype=float)
+
     def point(self, p: Element, body: str):
+        """An OsimPoint, None for a point switched off at the knee angle read, or a reason (str)."""
         fname, j = self.fname, self.joint
-        ours = OUR_BODY[body]
+        ours = "femur" if body == TIBIA else OUR_BODY[body]
         if p.tag == "MovingPathPoint":
             funcs, coords = [], []
             for ax in "xyz":
@@ -273,7 +353,9 @@ class _Reader:
                     raise self.err(p, f"missing <{ax}_location>")
                 funcs.append(read_function(fname, holder))
                 ref = (p.findtext(f"socket_{ax}_coordinate") or "").strip()
-                if ref:
+                if ref and self._is_knee(ref):
+                    coords.append("knee")
+                elif ref:
                     c = j.coordinate_index(ref)
                     if c is None:
                         return f"line {p.line}: {p.label()} moves with {ref.split('/')[-1]}, not a hip coordinate (crosses another joint)"
@@ -282,28 +364,39 @@ class _Reader:
                     coords.append(None)
             if len(set(coords)) != 1:
                 raise self.err(p, "x, y and z must follow the same coordinate (as OpenSim requires)")
+            if coords[0] == "knee":  # moves with the knee only: fixed at the knee angle read
+                lo, hi = self.knee.range_rad
+                q = np.array([min(max(self.knee_q, lo), hi)])
+                loc = np.array([float(fn.value(q)[0]) for fn in funcs])
+                return OsimPoint(p.name, ours, self._body_point(loc, body), "PathPoint", line=p.line)
+            if body == TIBIA:
+                return f"line {p.line}: {p.label()} on the tibia moves with a hip coordinate; not read"
             to_ours = j.M if ours == "femur" else np.eye(3)
             offset = j.femur_centre if ours == "femur" else np.zeros(3)
             return OsimPoint(p.name, ours, np.zeros(3), "MovingPathPoint", functions=tuple(funcs), coords=tuple(coords),
                              to_ours=to_ours, offset=offset, line=p.line)
-        loc = child_vec(fname, p, "location", 3)
-        loc = j.femur_point(loc) if ours == "femur" else loc
+        loc = self._body_point(child_vec(fname, p, "location", 3), body)
         cond = None
         if p.tag == "ConditionalPathPoint":
             ref = (p.findtext("socket_coordinate") or "").strip()
+            rng = child_vec(fname, p, "range", 2)
+            if ref and self._is_knee(ref):  # on or off for good at the knee angle read
+                if not self._knee_active(float(rng[0]), float(rng[1])):
+                    return None
+                return OsimPoint(p.name, ours, loc, "PathPoint", line=p.line)
             c = j.coordinate_index(ref) if ref else None
             if c is None:
                 return f"line {p.line}: {p.label()} is active depending on {ref.split('/')[-1] or 'no coordinate'}, not a hip coordinate"
-            rng = child_vec(fname, p, "range", 2)
             cond = (c, float(rng[0]), float(rng[1]))
-        return OsimPoint(p.name, ours, np.asarray(loc, dtype=float), p.tag, condition=cond, line=p.line)
+        return OsimPoint(p.name, ours, loc, p.tag, condition=cond, line=p.line)
 
     def wrap(self, pw: Element):
         fname = self.fname
         wname = (pw.findtext("wrap_object") or "").strip()
         if wname not in self.wraps:
             if wname in self.other_wraps:
-                return f"wraps over {wname} on {self.other_wraps[wname][0]} (only wrap objects on the pelvis and femur_r are read)"
+                return (f"wraps over {wname} on {self.other_wraps[wname][0]} (only wrap objects on the pelvis, femur_r "
+                        "and, for muscles crossing the knee, tibia_r are read)")
             raise self.err(pw, f"wrap object {wname!r} is not on any body")
         body, w = self.wraps[wname]
         if w.tag not in ("WrapCylinder", "WrapSphere"):
@@ -328,6 +421,8 @@ class _Reader:
         rng = pw.find("range")
         se = floats(fname, rng, 2) if rng is not None else np.array([-1.0, -1.0])
         R = body_fixed_xyz(rot)
+        if body == TIBIA:  # fixed to the femur at the knee angle read
+            R, trans, body = self.knee_T[0] @ R, self._tibia_to_femur_body(trans), FEMUR
         if body == FEMUR:
             R = self.joint.M @ R
             trans = self.joint.femur_point(trans)

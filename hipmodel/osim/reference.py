@@ -34,7 +34,10 @@ class OpenSimReference:
     default. Moment arms come from ``Muscle.computeMomentArm`` (OpenSim's sign: -dL/dq).
     """
 
-    def __init__(self, path: str, coordinates=("hip_flexion_r", "hip_adduction_r", "hip_rotation_r")):
+    def __init__(self, path: str, coordinates=("hip_flexion_r", "hip_adduction_r", "hip_rotation_r"),
+                 fixed: dict | None = None):
+        """``fixed``: other coordinates held at a value (radians), e.g. ``{"knee_angle_r": -1.57}``;
+        set with OpenSim's constraints enforced (Rajagopal's patella follows its knee)."""
         import opensim
 
         self.osim = opensim
@@ -42,6 +45,8 @@ class OpenSimReference:
         self.model = opensim.Model(str(path))
         self.state = self.model.initSystem()
         cs = self.model.getCoordinateSet()
+        for name, value in (fixed or {}).items():
+            cs.get(name).setValue(self.state, float(value), True)
         self.coords = [cs.get(n) for n in coordinates]
         self.forces = self.model.getForceSet()
 
