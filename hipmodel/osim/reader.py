@@ -50,6 +50,7 @@ class OsimImport:
     knee_flexion_deg: float | None = None  # the knee angle two-joint muscles are read at (None: no knee read)
     two_joint: tuple = ()  # names of the muscles that cross the knee too
     knee_range_deg: tuple | None = None  # the knee flexion the file allows (+ = bent)
+    knee_coordinate: tuple | None = None  # (name, value in the file's convention, radians) at the angle read
 
     @property
     def knee_text(self) -> str:
@@ -232,6 +233,7 @@ class _Reader:
             knee_flexion_deg=self.knee_deg_used,
             two_joint=tuple(m.name for m in muscles if m.crosses_knee),
             knee_range_deg=None if self.knee_T is None else self.knee.flexion_range_deg(),
+            knee_coordinate=None if self.knee_T is None else (self.knee.coordinate, float(self.knee_q)),
         )
 
     def _read_knee(self, model: Element) -> None:
