@@ -170,6 +170,11 @@ def anatomy_scene(model: Model, muscle_ids, flexion: float, adduction: float = 0
         if error:
             notes.append(f"bone meshes could not be read ({error}); the bones are a sketch from the model's points")
 
+    two = set(getattr(model.origin, "two_joint", ()))
+    shown_two = [model.muscle(m).id for m in muscle_ids if model.muscle(m).id in two]
+    if shown_two:  # an imported .osim's hamstrings etc.: their numbers hold at one knee angle
+        notes.append(f"the knee is held at {model.origin.knee_flexion_deg:g}\u00b0 of flexion for {', '.join(shown_two)} "
+                     f"(crossing the knee too: drawn and computed at that knee angle)")
     muscles = []
     for mid in muscle_ids:
         mu = model.muscle(mid)

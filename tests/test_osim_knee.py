@@ -103,3 +103,13 @@ def test_cli_knee_flexion(capsys):
         assert rc == 2 and words in err and err.count("\n") == 1, err
     rc, _, err = run_main(["curve", "--knee-flexion", "30"], capsys)  # a bundled model has no knee muscles
     assert rc == 2 and "--model-file" in err
+
+
+def test_pictures_say_the_knee_angle_of_a_two_joint_muscle():
+    from hipmodel.anatomy import anatomy_scene
+    from hipmodel.osim.as_model import load_osim_model
+
+    m = load_osim_model(FILES["rajagopal2016"], knee_flexion_deg=90.0)
+    text = anatomy_scene(m, ["piri_r", "semimem_r"], 30.0).caption_text()
+    assert "The knee is held at 90\u00b0 of flexion for semimem_r" in text, text
+    assert "knee" not in anatomy_scene(m, ["piri_r"], 30.0).caption_text()

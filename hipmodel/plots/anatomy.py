@@ -402,7 +402,7 @@ def _anatomy_skeleton(model, sc, views, nerve_type, width_in, layout):
     chars = max(40, int(width_in * 72 / (8.5 * 0.56)))
     note_lines = len(wrap_text(note, chars).splitlines())
     handles = _legend(sc, nerve_type)
-    ncol = 2 if width_in < 6 else 4
+    ncol = 2 if width_in < 6 else 3 if width_in < 8.5 else 4  # each entry about 2 in wide
     legend_rows = -(-len(handles) // ncol)
     bottom_in = 0.2 * legend_rows + 0.17 * note_lines + 0.25
     panel_h = 0.98 * width_in * span_h / span_w
