@@ -136,14 +136,18 @@ def explorer_tab(state: ExplorerState, model: hm.Model) -> None:
         st.image(plots.moment_arm_png(FLEXION_GRID, data, state.flexion, dpi=FIGURE_DPI, width_in=CURVE_WIDTH_IN,
                                       **curve_args), width="stretch",
                  caption="Rotation moment arm against flexion: the curve at this rotation and adduction")
-        png_svg_buttons(curve, f"moment_arm_{model.id}", "dl_curve")
-        st.download_button("Curve as CSV", data=lambda: curve_csv(model.id, state), file_name=f"curve_{model.id}.csv",
-                           mime="text/csv", key="dl_csv", on_click="ignore", width="stretch")
-        k1, k2 = st.columns(2)
-        k1.button("Keep these curves to compare", key="keep_curve", on_click=keep_curves, args=(model.id, state),
+        # the downloads in one row, folded: on a phone the columns stack, and four full-width buttons
+        # here pushed the bone pictures a screen further down
+        k0, k1, k2 = st.columns([0.8, 1.1, 1.1])
+        with k0.popover("Download", width="stretch"):
+            png_svg_buttons(curve, f"moment_arm_{model.id}", "dl_curve")
+            st.download_button("Curve as CSV", data=lambda: curve_csv(model.id, state),
+                               file_name=f"curve_{model.id}.csv", mime="text/csv", key="dl_csv", on_click="ignore",
+                               width="stretch")
+        k1.button("Keep to compare", key="keep_curve", on_click=keep_curves, args=(model.id, state),
                   width="stretch", help="Draws the current curves dashed, so you can change the model, rotation "
                                         "or adduction and compare")
-        k2.button("Clear kept curves", key="clear_kept", on_click=lambda: st.session_state.pop("kept", None),
+        k2.button("Clear kept", key="clear_kept", on_click=lambda: st.session_state.pop("kept", None),
                   width="stretch", disabled=not kept)
     with right:
         anatomy_views(state, model)
