@@ -287,3 +287,16 @@ def test_an_answers_curve_does_not_call_its_example_pose_now():
         texts = [t.get_text() for t in fig.findobj(Text)]
         assert not any(t.startswith("now ") for t in texts), (qid, texts)
         assert any(t.startswith("this answer:") for t in texts), qid
+
+
+def test_no_text_says_the_ultrasound_study_showed_no_reversal():
+    """literature.md: Waldner's tendon thickness is a proxy; never write that it showed 'no reversal'."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    texts = [(p, p.read_text(encoding="utf-8")) for p in [root / "README.md", *root.glob("docs/*.md")]]
+    texts += [(f"answer {qid}", Q.answer(qid, load_model("gait2392")).text) for qid in Q.question_ids()]
+    for where, text in texts:
+        low = text.lower()
+        for phrase in ("saw no reversal", "showed no reversal", "found no reversal", "no reversal was"):
+            assert phrase not in low, (where, phrase)
