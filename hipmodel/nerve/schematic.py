@@ -180,6 +180,48 @@ def nerve_paths_from_relations(
     ``relations`` is ``{'sciatic': rel}`` for an undivided nerve or has the keys
     ``'tibial'`` and ``'common fibular'``. Other arguments as :func:`nerve_paths_2d`.
     """
+    s, e, length, hw = _checked_ends_and_width(muscle_start_xy, muscle_end_xy, muscle_half_width)
+    cf = _checked_crossing_fraction(crossing_fraction)
+    _check_relations(relations)
+    band = _band(s, e, length, hw)
+    stations = _stations(relations, cf)
+    outlines, gap = _muscle_outlines(band, stations, split="through" in relations.values())
+    thigh_y = _thigh_level(outlines, thigh_y, band.length)
+    names = ("sciatic",) if "sciatic" in relations else DIVISIONS
+    paths = tuple(_division_path(band, name, relations[name], stations[name], thigh_y) for name in names)
+    return NerveSchematic(
+        type_letter=type_letter,
+        muscle_start=band.start,
+        muscle_end=band.end,
+        half_width=band.half_width,
+        axis=band.axis,
+        normal=band.normal,
+        muscle_outlines=outlines,
+        gap_outline=gap,
+        divisions=paths,
+        crossing_fraction=cf,
+    )
+
+
+@dataclass(frozen=True)
+class _Band:
+    """The piriformis band's frame: end points, length, half width, unit axis and superior normal."""
+
+    start: np.ndarray
+    end: np.ndarray
+    length: float
+    half_width: float
+    axis: np.ndarray
+    normal: np.ndarray
+
+    def at(self, t, off):
+        """Points at fraction ``t`` along the muscle and signed distance ``off`` from its axis."""
+        return (self.start + np.multiply.outer(np.asarray(t, float) * self.length, self.axis)
+                + np.multiply.outer(np.asarray(off, float), self.normal))
+
+
+def _checked_ends_and_width(muscle_start_xy, muscle_end_xy, muscle_half_width):
+    """The end points, the length and the half width as numbers, or a one-line ValueError."""
     s = _point2(muscle_start_xy, "muscle_start_xy")
     e = _point2(muscle_end_xy, "muscle_end_xy")
     length = float(np.linalg.norm(e - s))
@@ -192,9 +234,28 @@ def nerve_paths_from_relations(
     if not (math.isfinite(hw) and 0 < hw <= 0.5 * length):
         raise ValueError(f"muscle_half_width: must be > 0 and at most half the muscle length "
                          f"({0.5 * length:g}), got {muscle_half_width!r}")
+    return s, e, length, hw
+
+
+def _band(s: np.ndarray, e: np.ndarray, length: float, hw: float) -> _Band:
+    """The band's frame: the unit axis from start to end and the normal facing superior."""
+    u = (e - s) / length
+    n = np.array([-u[1], u[0]])
+    if n[1] < 0:  # the superior side is the one facing +y
+        n = -n
+    return _Band(s, e, length, hw, u, n)
+
+
+def _checked_crossing_fraction(crossing_fraction) -> float:
+    """``crossing_fraction`` as a float within 0.15..0.5, or a one-line ValueError."""
     cf = float(crossing_fraction)
     if not 0.15 <= cf <= 0.5:
         raise ValueError(f"crossing_fraction: must be within 0.15..0.5 of the muscle length, got {crossing_fraction!r}")
+    return cf
+
+
+def _check_relations(relations: Mapping[str, str]) -> None:
+    """A one-line ValueError unless the keys are one nerve or both divisions, each below, through or above."""
     names = tuple(relations)
     if names not in (("sciatic",), DIVISIONS, DIVISIONS[::-1]):
         raise ValueError(f"relations: expected the key 'sciatic' or the keys 'tibial' and 'common fibular', got {names}")
@@ -202,22 +263,17 @@ def nerve_paths_from_relations(
         if r not in RELATIONS:
             raise ValueError(f"relations[{k!r}]: {r!r} is not one of {', '.join(RELATIONS)}")
 
-    u = (e - s) / length
-    n = np.array([-u[1], u[0]])
-    if n[1] < 0:  # the superior side is the one facing +y
-        n = -n
 
-    # where each division passes: the tibial medial, the common fibular lateral
+def _stations(relations: Mapping[str, str], cf: float) -> dict[str, float]:
+    """Where each division passes (fraction along the muscle): the tibial medial, the common fibular lateral."""
     if "sciatic" in relations:
-        stations = {"sciatic": cf}
-    else:
-        stations = {"tibial": cf - _DIVISION_SPACING, "common fibular": cf + _DIVISION_SPACING}
-    split = "through" in relations.values()
+        return {"sciatic": cf}
+    return {"tibial": cf - _DIVISION_SPACING, "common fibular": cf + _DIVISION_SPACING}
 
-    def at(t, off):
-        return s + np.multiply.outer(np.asarray(t, float) * length, u) + np.multiply.outer(np.asarray(off, float), n)
 
-    # muscle outline(s)
+def _muscle_outlines(band: _Band, stations: Mapping[str, float], split: bool):
+    """The closed outline(s): one band, or two heads and the gap between them (else gap None)."""
+    at, hw = band.at, band.half_width
     t_open = max(stations.values()) + 0.1 if split else 0.0
     t_join = t_open + 0.12
     t = np.unique(np.concatenate([np.linspace(0.0, 1.0, 61), [_TAPER_START, t_open, t_join]]))
@@ -234,45 +290,34 @@ def nerve_paths_from_relations(
         gap = np.vstack([at(tg, gg), at(tg[::-1], -gg[::-1])])
         gap = np.vstack([gap, gap[:1]])
     else:
-        band = np.vstack([at(t, h), at(t[::-1], -h[::-1])])
-        outlines = (np.vstack([band, band[:1]]),)
+        band_xy = np.vstack([at(t, h), at(t[::-1], -h[::-1])])
+        outlines = (np.vstack([band_xy, band_xy[:1]]),)
         gap = None
+    return outlines, gap
 
-    # lowest point of the drawing so far decides the default end in the thigh
+
+def _thigh_level(outlines, thigh_y: float | None, length: float) -> float:
+    """``thigh_y`` as a float; by default 0.9 muscle lengths below the lowest point of the outlines."""
     lowest = min(float(o[:, 1].min()) for o in outlines)
     if thigh_y is None:
         thigh_y = lowest - 0.9 * length
-    thigh_y = float(thigh_y)
+    return float(thigh_y)
 
-    paths = []
-    for name in (("sciatic",) if "sciatic" in relations else DIVISIONS):
-        rel = relations[name]
-        ts = stations[name]
-        hs = float(_half_width(np.array(ts), hw))
-        off = {"below": -(hs + _CLEARANCE * hw), "through": 0.0, "above": hs + _CLEARANCE * hw}[rel]
-        cross = at(ts, off)
-        origin = at(ts - _PELVIC_BACK, hw * _PELVIC_RISE)
-        # the nerve comes down out of the pelvis, even past a muscle that rises laterally
-        origin[1] = max(origin[1], cross[1] + 0.5 * _PELVIC_RISE * hw)
-        if not thigh_y < cross[1] - 0.5 * hw:
-            raise ValueError(f"thigh_y: {thigh_y:g} is not below where the nerve passes the muscle "
-                             f"(y = {cross[1]:g})")
-        end = np.array([cross[0], thigh_y])
-        paths.append(NervePath(name, rel, np.vstack([origin, cross, end]), 1,
-                               1.0 if name == "sciatic" else 0.72))
 
-    return NerveSchematic(
-        type_letter=type_letter,
-        muscle_start=s,
-        muscle_end=e,
-        half_width=hw,
-        axis=u,
-        normal=n,
-        muscle_outlines=outlines,
-        gap_outline=gap,
-        divisions=tuple(paths),
-        crossing_fraction=cf,
-    )
+def _division_path(band: _Band, name: str, rel: str, ts: float, thigh_y: float) -> NervePath:
+    """One division's course: from inside the pelvis to where it passes the muscle, then down to ``thigh_y``."""
+    at, hw = band.at, band.half_width
+    hs = float(_half_width(np.array(ts), hw))
+    off = {"below": -(hs + _CLEARANCE * hw), "through": 0.0, "above": hs + _CLEARANCE * hw}[rel]
+    cross = at(ts, off)
+    origin = at(ts - _PELVIC_BACK, hw * _PELVIC_RISE)
+    # the nerve comes down out of the pelvis, even past a muscle that rises laterally
+    origin[1] = max(origin[1], cross[1] + 0.5 * _PELVIC_RISE * hw)
+    if not thigh_y < cross[1] - 0.5 * hw:
+        raise ValueError(f"thigh_y: {thigh_y:g} is not below where the nerve passes the muscle "
+                         f"(y = {cross[1]:g})")
+    end = np.array([cross[0], thigh_y])
+    return NervePath(name, rel, np.vstack([origin, cross, end]), 1, 1.0 if name == "sciatic" else 0.72)
 
 
 def nerve_paths_2d(

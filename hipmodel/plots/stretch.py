@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import textwrap
+from typing import NamedTuple
 import numpy as np
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
@@ -110,25 +111,62 @@ def length_map_figure(
     """
     F, R = lmap.flexion_deg, lmap.rotation_deg
     shown = [p for p in poses if F.min() <= p.flexion_deg <= F.max() and R.min() <= p.rotation_deg <= R.max()]
-    caption = (f"Colour: how much longer (purple) or shorter (orange) the {lmap.muscle_name.lower()} is than when "
-               "standing, over hip flexion (across) and rotation (up and down); the thin lines join poses of equal "
-               "length. The dashed line is where the rotation that stretches it flips: left of it, turning the thigh "
-               "in stretches the muscle; right of it, turning the thigh out does. Numbered dots: the named poses "
-               "(hollow: the pose has a different adduction from this map, so read its length from the list, not "
-               "the colour). Straight-line model of published geometry, not a measurement on a person.")
-    # the footer's text, all at FOOT_FONT: every pose entry wrapped to half the width, two columns
+    size = _map_footer_size(shown, _map_caption(lmap), switch_flexion is not None, current is not None)
+    fig, main, foot = _with_footer(10.0, 6.0, size.height)
+    ax = main.subplots()
+    _draw_length_colours(main, ax, lmap)
+    handles = _draw_switch_line(ax, lmap, switch_flexion, shown, current) if switch_flexion is not None else []
+    ax.set_xlim(F.min(), F.max())
+    ax.set_ylim(R.min(), R.max())
+    if current is not None:
+        handles.append(_draw_current_pose(ax, current))
+    entries = []
+    if shown:
+        entries = _draw_pose_markers(main, ax, lmap, shown, pose_changes)
+        handles += _category_handles(shown)
+    _label_map_axes(ax, lmap, model_name, title)
+    _draw_map_footer(foot, handles, entries, size)
+    return fig
+
+
+def _map_caption(lmap: LengthMap) -> str:
+    """The length map's caption, naming the muscle."""
+    return (f"Colour: how much longer (purple) or shorter (orange) the {lmap.muscle_name.lower()} is than when "
+            "standing, over hip flexion (across) and rotation (up and down); the thin lines join poses of equal "
+            "length. The dashed line is where the rotation that stretches it flips: left of it, turning the thigh "
+            "in stretches the muscle; right of it, turning the thigh out does. Numbered dots: the named poses "
+            "(hollow: the pose has a different adduction from this map, so read its length from the list, not "
+            "the colour). Straight-line model of published geometry, not a measurement on a person.")
+
+
+class _FooterSize(NamedTuple):
+    """The length map's footer: the wrapped caption and the heights (inches) of its parts."""
+
+    caption: str  # wrapped
+    list_rows: int  # pose entries per column
+    line_in: float  # one line of text at FOOT_FONT
+    legend_in: float
+    height: float  # the whole footer
+
+
+def _map_footer_size(shown, caption: str, has_switch: bool, has_current: bool) -> _FooterSize:
+    """The footer's text, all at FOOT_FONT: every pose entry wrapped to half the width, two columns."""
     cap_wrapped = textwrap.fill(caption, _CAP_CHARS)
     list_rows = (len(shown) + 1) // 2
     line_in = FOOT_FONT * 1.25 / 72.0
-    n_hand = (switch_flexion is not None) + (current is not None) + len({p.category for p in shown})
+    n_hand = has_switch + has_current + len({p.category for p in shown})
     legend_in = 0.2 + line_in * 1.45 * ((n_hand + 1) // 2)
     col_lines = [sum(len(textwrap.wrap(f"{i + 1}  {p.name.split(':')[0]} ({_short_angles(p.angles)}) -> +00.0 mm",
                                        _ENTRY_CHARS)) for i, p in enumerate(shown) if (i >= list_rows) == c)
                  for c in (0, 1)]
     list_in = line_in * (max(col_lines) + 0.4 * list_rows) if shown else 0.0
     footer = legend_in + list_in + line_in * (cap_wrapped.count("\n") + 1) + 0.35
-    fig, main, foot = _with_footer(10.0, 6.0, footer)
-    ax = main.subplots()
+    return _FooterSize(cap_wrapped, list_rows, line_in, legend_in, footer)
+
+
+def _draw_length_colours(main, ax, lmap: LengthMap) -> None:
+    """The length change as colour, its contour lines and the colour bar."""
+    F, R = lmap.flexion_deg, lmap.rotation_deg
     Z = lmap.change_mm.T  # (nr, nf): rows = rotation (y), columns = flexion (x)
     lim = max(float(np.nanmax(np.abs(Z))), 1.0)
     norm = TwoSlopeNorm(vcenter=0.0, vmin=-lim, vmax=lim)
@@ -140,73 +178,89 @@ def length_map_figure(
     cb = main.colorbar(mesh, ax=ax, shrink=0.95, pad=0.01)
     cb.set_label(f"length change against standing (mm)\nstanding length {lmap.standing_mm:.0f} mm", fontsize=9)
 
-    handles = []
-    if switch_flexion is not None:
-        sw = np.asarray(switch_flexion, dtype=float)
-        ok = np.isfinite(sw)
-        if ok.any():
-            ax.plot(sw[ok], R[ok], color=SWITCH_COLOUR, lw=2.6, ls=(0, (6, 2)), zorder=4)
-            handles.append(Line2D([], [], color=SWITCH_COLOUR, lw=2.6, ls=(0, (6, 2)),
-                                  label="switch line: the rotation that stretches it flips here"))
-            # label both sides of the line at a height where the line is well inside the map,
-            # as far as it can be from the current pose's ring and the numbered poses
-            span = F.max() - F.min()
-            inside = np.flatnonzero(ok & (sw > F.min() + 0.25 * span) & (sw < F.max() - 0.25 * span))
-            if inside.size:
-                marks = [(p.flexion_deg, p.rotation_deg) for p in shown]
-                marks += [(current[0], current[2])] * 3 if current is not None else []  # the ring counts most
-                if marks:
-                    m = np.asarray(marks, float)
-                    d = np.hypot((sw[inside, None] - m[None, :, 0]) / span, (R[inside, None] - m[None, :, 1]) / np.ptp(R))
-                    inner = np.abs(R[inside] - R.mean()) <= 0.35 * np.ptp(R)  # not at the map's top or bottom
-                    score = np.sort(d, axis=1)[:, 0] + np.where(inner, 0.05, 0.0)
-                    row = int(inside[np.argmax(score)])
-                else:
-                    row = int(inside[len(inside) // 2])
-            else:
-                row = int(np.flatnonzero(ok)[0])
-            x0, y0 = float(sw[row]), float(R[row])
-            y0 = min(max(y0, R.min() + 0.08 * np.ptp(R)), R.max() - 0.08 * np.ptp(R))
-            box = dict(boxstyle="round,pad=0.3", fc="white", ec="none", alpha=0.85)
-            ax.text(x0 - 4, y0, "\u2190 turning the thigh IN\nlengthens it here", ha="right", va="center",
-                    fontsize=8.5, bbox=box, zorder=6)
-            ax.text(x0 + 4, y0, "turning the thigh OUT\nlengthens it here \u2192", ha="left", va="center",
-                    fontsize=8.5, bbox=box, zorder=6)
 
-    ax.set_xlim(F.min(), F.max())
-    ax.set_ylim(R.min(), R.max())
-    if current is not None:
-        f, a, r = current
-        ax.plot(f, r, marker="o", ms=26, mfc="none", mec=CURRENT_COLOUR, mew=3.0, ls="none", zorder=9)
-        ax.annotate("current pose", (f, r), xytext=(0, 17), textcoords="offset points", ha="center",
-                    fontsize=8.5, fontweight="bold", color=CURRENT_COLOUR, zorder=10,
-                    bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8))
-        handles.append(Line2D([], [], marker="o", ms=12, mfc="none", mec=CURRENT_COLOUR, mew=2.5, ls="none",
-                              label=f"current pose: {pose_text(f, a, r)}"))
+def _draw_switch_line(ax, lmap: LengthMap, switch_flexion, shown, current) -> list:
+    """The dashed switch line with a word on each side; its legend handle (none if it is nowhere on the map)."""
+    R = lmap.rotation_deg
+    sw = np.asarray(switch_flexion, dtype=float)
+    ok = np.isfinite(sw)
+    if not ok.any():
+        return []
+    ax.plot(sw[ok], R[ok], color=SWITCH_COLOUR, lw=2.6, ls=(0, (6, 2)), zorder=4)
+    handle = Line2D([], [], color=SWITCH_COLOUR, lw=2.6, ls=(0, (6, 2)),
+                    label="switch line: the rotation that stretches it flips here")
+    row = _switch_label_row(lmap, sw, ok, shown, current)
+    x0, y0 = float(sw[row]), float(R[row])
+    y0 = min(max(y0, R.min() + 0.08 * np.ptp(R)), R.max() - 0.08 * np.ptp(R))
+    box = dict(boxstyle="round,pad=0.3", fc="white", ec="none", alpha=0.85)
+    ax.text(x0 - 4, y0, "\u2190 turning the thigh IN\nlengthens it here", ha="right", va="center",
+            fontsize=8.5, bbox=box, zorder=6)
+    ax.text(x0 + 4, y0, "turning the thigh OUT\nlengthens it here \u2192", ha="left", va="center",
+            fontsize=8.5, bbox=box, zorder=6)
+    return [handle]
 
+
+def _switch_label_row(lmap: LengthMap, sw: np.ndarray, ok: np.ndarray, shown, current) -> int:
+    """The rotation row to label the switch line at: well inside the map, far from the ring and the poses."""
+    F, R = lmap.flexion_deg, lmap.rotation_deg
+    span = F.max() - F.min()
+    inside = np.flatnonzero(ok & (sw > F.min() + 0.25 * span) & (sw < F.max() - 0.25 * span))
+    if not inside.size:
+        return int(np.flatnonzero(ok)[0])
+    marks = [(p.flexion_deg, p.rotation_deg) for p in shown]
+    marks += [(current[0], current[2])] * 3 if current is not None else []  # the ring counts most
+    if not marks:
+        return int(inside[len(inside) // 2])
+    m = np.asarray(marks, float)
+    d = np.hypot((sw[inside, None] - m[None, :, 0]) / span, (R[inside, None] - m[None, :, 1]) / np.ptp(R))
+    inner = np.abs(R[inside] - R.mean()) <= 0.35 * np.ptp(R)  # not at the map's top or bottom
+    score = np.sort(d, axis=1)[:, 0] + np.where(inner, 0.05, 0.0)
+    return int(inside[np.argmax(score)])
+
+
+def _draw_current_pose(ax, current) -> Line2D:
+    """The current pose: a large labelled ring; its legend handle."""
+    f, a, r = current
+    ax.plot(f, r, marker="o", ms=26, mfc="none", mec=CURRENT_COLOUR, mew=3.0, ls="none", zorder=9)
+    ax.annotate("current pose", (f, r), xytext=(0, 17), textcoords="offset points", ha="center",
+                fontsize=8.5, fontweight="bold", color=CURRENT_COLOUR, zorder=10,
+                bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8))
+    return Line2D([], [], marker="o", ms=12, mfc="none", mec=CURRENT_COLOUR, mew=2.5, ls="none",
+                  label=f"current pose: {pose_text(f, a, r)}")
+
+
+def _draw_pose_markers(main, ax, lmap: LengthMap, shown, pose_changes) -> list[str]:
+    """The numbered pose markers (coincident ones spread apart); the list entry of each."""
     entries = []
-    if shown:
-        main.canvas.draw()  # positions in points, to spread coincident markers apart
-        xy = ax.transData.transform([(p.flexion_deg, p.rotation_deg) for p in shown]) * 72.0 / main.dpi
-        offsets = _spread(xy)
-        for i, (p, off) in enumerate(zip(shown, offsets)):
-            same = abs(p.adduction_deg - lmap.adduction_deg) < 0.5
-            colour = CATEGORY_COLOURS.get(p.category, "#000000")
-            if np.any(off):
-                ax.plot(p.flexion_deg, p.rotation_deg, "o", ms=3.5, color="black", zorder=7)
-            ax.annotate(str(i + 1), (p.flexion_deg, p.rotation_deg), xytext=tuple(off), textcoords="offset points",
-                        ha="center", va="center", fontsize=7.5, fontweight="bold",
-                        color="white" if same else "black", zorder=8, annotation_clip=False,
-                        bbox=dict(boxstyle="circle,pad=0.25", fc=colour if same else "white", ec=colour if not same
-                                  else "black", lw=1.8 if not same else 0.8),
-                        arrowprops=dict(arrowstyle="-", color="black", lw=0.7, shrinkA=0, shrinkB=0)
-                        if np.any(off) else None)
-            d = (pose_changes or {}).get(p.id)
-            entries.append(f"{i + 1}  {p.name.split(':')[0]} ({_short_angles(p.angles)})"
-                           + (f" \u2192 {d:+.1f} mm" if d is not None else ""))
-        cats = sorted({p.category for p in shown})
-        handles += [Patch(color=CATEGORY_COLOURS.get(c, "k"), label=CATEGORY_WORDS.get(c, c)) for c in cats]
+    main.canvas.draw()  # positions in points, to spread coincident markers apart
+    xy = ax.transData.transform([(p.flexion_deg, p.rotation_deg) for p in shown]) * 72.0 / main.dpi
+    offsets = _spread(xy)
+    for i, (p, off) in enumerate(zip(shown, offsets)):
+        same = abs(p.adduction_deg - lmap.adduction_deg) < 0.5
+        colour = CATEGORY_COLOURS.get(p.category, "#000000")
+        if np.any(off):
+            ax.plot(p.flexion_deg, p.rotation_deg, "o", ms=3.5, color="black", zorder=7)
+        ax.annotate(str(i + 1), (p.flexion_deg, p.rotation_deg), xytext=tuple(off), textcoords="offset points",
+                    ha="center", va="center", fontsize=7.5, fontweight="bold",
+                    color="white" if same else "black", zorder=8, annotation_clip=False,
+                    bbox=dict(boxstyle="circle,pad=0.25", fc=colour if same else "white", ec=colour if not same
+                              else "black", lw=1.8 if not same else 0.8),
+                    arrowprops=dict(arrowstyle="-", color="black", lw=0.7, shrinkA=0, shrinkB=0)
+                    if np.any(off) else None)
+        d = (pose_changes or {}).get(p.id)
+        entries.append(f"{i + 1}  {p.name.split(':')[0]} ({_short_angles(p.angles)})"
+                       + (f" \u2192 {d:+.1f} mm" if d is not None else ""))
+    return entries
 
+
+def _category_handles(shown) -> list:
+    """One legend patch per pose category shown."""
+    cats = sorted({p.category for p in shown})
+    return [Patch(color=CATEGORY_COLOURS.get(c, "k"), label=CATEGORY_WORDS.get(c, c)) for c in cats]
+
+
+def _label_map_axes(ax, lmap: LengthMap, model_name: str, title: str | None) -> None:
+    """Axis labels and the title, which says the map's adduction in words."""
     ax.set_xlabel("hip flexion (deg)")
     ax.set_ylabel("hip rotation (deg)\n\u2190 external (thigh turned out)  |  internal (turned in) \u2192")
     add_words = (f"{lmap.adduction_deg:g}\u00b0 adduction (knee across)" if lmap.adduction_deg > 0 else
@@ -215,19 +269,21 @@ def length_map_figure(
     ax.set_title(title or f"How much longer is the {lmap.muscle_name.lower()} than standing? At {add_words}"
                  + (f"\n{model_name}" if model_name else ""), fontsize=10)
 
-    # footer: legend, the numbered pose list, the caption (inches from the footer's top)
+
+def _draw_map_footer(foot, handles, entries, size: _FooterSize) -> None:
+    """The footer: legend, the numbered pose list in two columns, the caption (inches from the footer's top)."""
     if handles:
         foot.legend(handles=handles, loc="upper center", ncol=2, fontsize=FOOT_FONT, frameon=False,
                     bbox_to_anchor=(0.5, 1.0))
+    list_rows, line_in = size.list_rows, size.line_in
     for c, start in enumerate((0, list_rows)):
-        y_in = legend_in + 0.1
+        y_in = size.legend_in + 0.1
         for i in range(start, min(start + list_rows, len(entries))) if list_rows else ():
             text = textwrap.fill(entries[i], _ENTRY_CHARS, subsequent_indent="     ")
-            foot.text(0.015 + 0.5 * c, 1.0 - y_in / footer, text, fontsize=FOOT_FONT, va="top", ha="left",
+            foot.text(0.015 + 0.5 * c, 1.0 - y_in / size.height, text, fontsize=FOOT_FONT, va="top", ha="left",
                       linespacing=1.1)
             y_in += line_in * (text.count("\n") + 1.4)
-    foot.text(0.01, 0.01, cap_wrapped, fontsize=FOOT_FONT, va="bottom", ha="left", color="#333333")
-    return fig
+    foot.text(0.01, 0.01, size.caption, fontsize=FOOT_FONT, va="bottom", ha="left", color="#333333")
 
 
 def length_map_figure_for(
@@ -290,48 +346,91 @@ def figure4_steps_figure(steps, model: Model, muscle_id: str = "piriformis",
         beside it already prints them (the app, an answer).
     """
     steps = list(steps)
-    k = len(steps)
     views = tuple(views)
     nv = len(views)
-    # the plain sentences, one per step, wrapped to the figure's width; their row is as tall as they are
-    block = "\n".join(textwrap.fill(f"{st.number}. {st.sentence}", 165, subsequent_indent="    ") for st in steps)
+    block = _steps_block(steps)
     text_in = (block.count("\n") + 1) * 9.0 * 1.45 / 72.0 + 0.25 if with_text else 0.05
+    fig, gs, axs = _steps_grid(len(steps), nv, text_in)
+    mu = model.muscle(muscle_id)
+    for r, view in enumerate(views):
+        _anatomy_row(axs[r], steps, model, mu, view, titled=r == 0)
+    fig.suptitle(f"The figure-4 stretch step by step, right hip ({_model_name(model)})", fontsize=11.5)
+    if with_text:
+        _sentences_row(fig, gs[nv, :], block)
+    ax1, ax2 = _bar_axes(fig, gs[nv + 1, :])
+    _length_bars(ax1, steps, mu.name)
+    _lever_bars(ax2, steps)
+    caption = ("Top: the right hip at each step, from the side and from above (the OpenSim bone meshes; the pink "
+               "line is the muscle, the short bar its lever about the thigh's long axis (the shortest distance "
+               "between the line of pull and the axis times the sine of the angle between them), blue when it turns "
+               "the thigh out, vermillion when it turns it in, grey under 1 mm). Bottom left: how "
+               "much longer the muscle is than standing. Bottom right: its rotation lever arm; once the hip is bent "
+               "past the switch, it becomes an internal rotator, so turning the thigh out (the crossed ankle) "
+               "stretches it. Straight-line model of published geometry.")
+    _caption_with_bone_credit(fig, model, mu, caption)
+    return fig
+
+
+def _steps_block(steps) -> str:
+    """The plain sentences, one per step, wrapped to the figure's width."""
+    return "\n".join(textwrap.fill(f"{st.number}. {st.sentence}", 165, subsequent_indent="    ") for st in steps)
+
+
+def _steps_grid(k: int, nv: int, text_in: float):
+    """The figure, its grid (anatomy rows, the sentences' row as tall as they are, the bars) and the anatomy axes."""
     fig = Figure(figsize=(12.5, 4.6 + 2.9 * nv + text_in), layout="constrained")
     # one grid on the figure itself (not subfigures): the anatomy drawing measures its axes on the root figure
     gs = fig.add_gridspec(nv + 2, k, height_ratios=[2.9] * nv + [text_in, 3.2])
     axs = np.array([[fig.add_subplot(gs[r, c]) for c in range(k)] for r in range(nv)]).reshape(nv, k)
-    mu = model.muscle(muscle_id)
-    for r, view in enumerate(views):
-        sketched = False
-        for ax, st in zip(axs[r], steps):
-            try:  # the explorer's window on the hip: the pelvis and the muscle fill the panel, the thigh runs out
-                _anat.draw_anatomy(ax, model, [mu.id], st.flexion_deg, st.adduction_deg, st.rotation_deg, view=view,
-                                   detail="coarse")
-            except Exception:  # the shared anatomy drawing is optional here: fall back to a stick sketch
-                ax.cla()
-                _stick(ax, model, mu, st.angles, view)
-                sketched = True
-            ax.set_title("", loc="left")  # the view's own name: the row label says it
-            ax.set_title(textwrap.fill(f"{st.number}. {st.title}", 34) + f"\n{st.length_mm:.0f} mm "
-                         f"({st.change_mm:+.1f} mm)" if r == 0 else "", fontsize=9.5, fontweight="bold")
-        if sketched:  # a whole-leg sketch: one window holding every step's leg
-            _shared_limits(axs[r])
-        # clear of the orientation labels that the view writes just left of its frame
-        axs[r][0].set_ylabel(_VIEW_WORDS.get(view, view), fontsize=10, fontweight="bold", labelpad=34)
-    fig.suptitle(f"The figure-4 stretch step by step, right hip ({_model_name(model)})", fontsize=11.5)
+    return fig, gs, axs
 
-    if with_text:
-        tax = fig.add_subplot(gs[nv, :])
-        tax.axis("off")
-        # wrapped to the row's width already: out of the layout, or the layout narrows every column to make room
-        tax.text(0.0, 1.0, block, transform=tax.transAxes, va="top", fontsize=9.0, linespacing=1.45, in_layout=False)
 
+def _anatomy_row(axes, steps, model: Model, mu: Muscle, view: str, titled: bool) -> None:
+    """One row of small anatomy views, a step each (titled with the step and its length if ``titled``)."""
+    sketched = False
+    for ax, st in zip(axes, steps):
+        try:  # the explorer's window on the hip: the pelvis and the muscle fill the panel, the thigh runs out
+            _anat.draw_anatomy(ax, model, [mu.id], st.flexion_deg, st.adduction_deg, st.rotation_deg, view=view,
+                               detail="coarse")
+        except Exception:  # the shared anatomy drawing is optional here: fall back to a stick sketch
+            ax.cla()
+            _stick(ax, model, mu, st.angles, view)
+            sketched = True
+        ax.set_title("", loc="left")  # the view's own name: the row label says it
+        ax.set_title(textwrap.fill(f"{st.number}. {st.title}", 34) + f"\n{st.length_mm:.0f} mm "
+                     f"({st.change_mm:+.1f} mm)" if titled else "", fontsize=9.5, fontweight="bold")
+    if sketched:  # a whole-leg sketch: one window holding every step's leg
+        _shared_limits(axes)
+    # clear of the orientation labels that the view writes just left of its frame
+    axes[0].set_ylabel(_VIEW_WORDS.get(view, view), fontsize=10, fontweight="bold", labelpad=34)
+
+
+def _sentences_row(fig, spec, block: str) -> None:
+    """The steps' sentences in their own row."""
+    tax = fig.add_subplot(spec)
+    tax.axis("off")
+    # wrapped to the row's width already: out of the layout, or the layout narrows every column to make room
+    tax.text(0.0, 1.0, block, transform=tax.transAxes, va="top", fontsize=9.0, linespacing=1.45, in_layout=False)
+
+
+def _bar_axes(fig, spec):
+    """The two bar charts' axes, side by side."""
     # a grid of their own: their axis labels then take no width from the anatomy columns above
-    bars = gs[nv + 1, :].subgridspec(1, 2)
-    ax1, ax2 = fig.add_subplot(bars[0, 0]), fig.add_subplot(bars[0, 1])
-    x = np.arange(k)
+    bars = spec.subgridspec(1, 2)
+    return fig.add_subplot(bars[0, 0]), fig.add_subplot(bars[0, 1])
+
+
+def _step_tick_labels(steps) -> list[str]:
+    """Each step's number and title, wrapped to fit under its bar."""
     labels = [f"{st.number}. {st.title}" for st in steps]
-    wrapped = [textwrap.fill(s, 18) for s in labels]
+    return [textwrap.fill(s, 18) for s in labels]
+
+
+def _length_bars(ax1, steps, muscle_name: str) -> None:
+    """Bars: the length change against standing at each step, and the change from the step before."""
+    k = len(steps)
+    x = np.arange(k)
+    wrapped = _step_tick_labels(steps)
     change = np.array([st.change_mm for st in steps])
     ax1.bar(x, change, color=["#BBBBBB"] + ["#5E3C99"] * (k - 1), width=0.6, zorder=3)
     for i, st in enumerate(steps):
@@ -343,10 +442,15 @@ def figure4_steps_figure(steps, model: Model, muscle_id: str = "piriformis",
     ax1.axhline(0, color="k", lw=0.8)
     ax1.set_xticks(x, wrapped, fontsize=7.5)
     ax1.set_ylabel("length change against standing (mm)")
-    ax1.set_title(f"{mu.name} length at each step", fontsize=10)
+    ax1.set_title(f"{muscle_name} length at each step", fontsize=10)
     ax1.grid(axis="y", alpha=0.3, zorder=0)
     ax1.margins(y=0.18)
 
+
+def _lever_bars(ax2, steps) -> None:
+    """Bars: the rotation moment arm at each step, coloured by the way it turns the thigh."""
+    x = np.arange(len(steps))
+    wrapped = _step_tick_labels(steps)
     rma = np.array([st.rotation_moment_arm_mm for st in steps])
     ax2.bar(x, rma, color=[INTERNAL_COLOUR if v > 0 else EXTERNAL_COLOUR for v in rma], width=0.6, zorder=3)
     for i, v in enumerate(rma):
@@ -361,20 +465,16 @@ def figure4_steps_figure(steps, model: Model, muscle_id: str = "piriformis",
     ax2.legend(handles=[Patch(color=EXTERNAL_COLOUR, label="external rotator: turning the thigh IN stretches it"),
                         Patch(color=INTERNAL_COLOUR, label="internal rotator: turning the thigh OUT stretches it")],
                fontsize=7.5, loc="lower right")
-    caption = ("Top: the right hip at each step, from the side and from above (the OpenSim bone meshes; the pink "
-               "line is the muscle, the short bar its lever about the thigh's long axis (the shortest distance "
-               "between the line of pull and the axis times the sine of the angle between them), blue when it turns "
-               "the thigh out, vermillion when it turns it in, grey under 1 mm). Bottom left: how "
-               "much longer the muscle is than standing. Bottom right: its rotation lever arm; once the hip is bent "
-               "past the switch, it becomes an internal rotator, so turning the thigh out (the crossed ankle) "
-               "stretches it. Straight-line model of published geometry.")
+
+
+def _caption_with_bone_credit(fig, model: Model, mu: Muscle, caption: str) -> None:
+    """The caption under the figure, with the bone meshes' credit (and whether they are borrowed)."""
     from ..anatomy import anatomy_scene
 
     scene = anatomy_scene(model, [mu.id], 0.0, 0.0, 0.0)  # the bones' credit, and whether they are borrowed
     caption = f"{caption} {scene.caption_text()}".rstrip()
     _caption(fig, caption, 190, 7.8)
     _reserve(fig, caption, 190, 0.02)
-    return fig
 
 
 def _shared_limits(axes, pad: float = 0.06) -> None:
