@@ -58,9 +58,9 @@ def _sentence(model, mu, flexion, adduction, rotation, ma, switches) -> str:
     perp = None if lever.shortest_distance_mm < 1e-9 else (lever.foot_m, lever.reach_m)
     name = mu.name if mu.name.isupper() else mu.name[0].lower() + mu.name[1:]
     bent = flexion >= 60.0
-    if perp is None or abs(ma) < 0.05:
-        where = "runs through the thigh bone's long axis"
-        turn = "has no lever to turn the thigh about its long axis"
+    if perp is None or abs(ma) < ALMOST_NO_LEVER_MM:  # the readout's rule: no action named under 1 mm
+        where = "has almost no lever about the thigh bone's long axis"
+        turn = "barely turns the thigh either way"
         kneecap = ""
     else:
         # which side of the axis the line passes, in the thigh's own frame (+x = the kneecap side)
@@ -73,13 +73,15 @@ def _sentence(model, mu, flexion, adduction, rotation, ma, switches) -> str:
                      + (" (with the hip bent that is the underside of the bone)" if bent else ""))
         kneecap = "inwards (internal rotation)" if ma > 0 else "outwards (external rotation)"
         turn = f"turns the kneecap {kneecap}"
+    lever_text = (f"{action_in_words(ma)} of lever" if abs(ma) >= ALMOST_NO_LEVER_MM else
+                  f"{abs(ma):.1f} mm of lever, under the {ALMOST_NO_LEVER_MM:g} mm below which no action is named")
     if mu is model.piriformis and abs(flexion) < 10.0:
         text = (f"At {flexion:g}\u00b0 flexion, standing, the piriformis runs from the front of the sacrum, out through "
                 f"the sciatic notch, to the top of the greater trochanter; its line of pull {where}, "
-                f"so its pull {turn}: {action_in_words(ma)} of lever.")
+                f"so its pull {turn}: {lever_text}.")
     else:
         text = (f"At {flexion:g}\u00b0 flexion the {name}'s line of pull {where}, "
-                f"so its pull {turn}: {action_in_words(ma)} of lever.")
+                f"so its pull {turn}: {lever_text}.")
     later = [s for s in switches if s.flexion_deg > flexion]
     earlier = [s for s in switches if s.flexion_deg <= flexion]
     if later:

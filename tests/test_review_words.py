@@ -300,3 +300,17 @@ def test_no_text_says_the_ultrasound_study_showed_no_reversal():
         low = text.lower()
         for phrase in ("saw no reversal", "showed no reversal", "found no reversal", "no reversal was"):
             assert phrase not in low, (where, phrase)
+
+
+def test_the_sentence_and_the_action_readout_agree_near_the_switch():
+    """Under 1 mm of lever the readout names no action; the sentence below it must not either
+    (at 57 deg it said 'external rotator, 0.1 mm of lever' beside 'almost no rotation lever')."""
+    from hipmodel.explain import readout
+
+    model = load_model("gait2392")
+    for f in np.arange(50.0, 65.0, 0.5):
+        r = readout(model, "piriformis", float(f))
+        first = re.split(r"\.\s", r.sentence)[0]
+        named = "external rotator" in first or "internal rotator" in first
+        assert named == (abs(r.rotation_moment_arm_mm) >= 1.0), (f, r.action, r.sentence[:200])
+        assert ("almost no rotation lever" in r.action) == (abs(r.rotation_moment_arm_mm) < 1.0), (f, r.action)
