@@ -185,7 +185,9 @@ def test_fast_anatomy_png_with_nerve_matches_the_full_figure(model):
     assert fast.shape == full.shape
     # antialiasing seams only (measured 0.03%); the division labels alone are 0.5%, the overlay 1.6%
     assert (np.abs(fast - full).sum(-1) > 60).mean() < 0.002
-    assert (np.abs(fast - without).sum(-1) > 60).mean() > 0.01
+    # the nerve's legend entries may add a legend row: compare the views, above the legend
+    h = int(0.6 * min(fast.shape[0], without.shape[0]))
+    assert (np.abs(fast[:h] - without[:h]).sum(-1) > 60).mean() > 0.01
 
 
 def test_the_kept_figure_backgrounds_are_bounded_and_kept_apart(model):
