@@ -111,7 +111,7 @@ def literature_range_text(ctx: SwitchContext) -> str:
         return f"above about {e.low:g}\u00b0" if e.low is not None else f"below about {e.high:g}\u00b0"
 
     with_angle = [e for e in ctx.literature if e.low is not None or e.high is not None]
-    measured = [e for e in with_angle if e.kind == "measurement"]
+    measured = [e for e in with_angle if e.kind in ("measurement", "cadaver estimate")]
     thumbs = [e for e in with_angle if e.kind == "rule of thumb"]
     parts = []
     for e in measured:

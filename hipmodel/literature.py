@@ -14,7 +14,7 @@ from .datafile import DATA_DIR, DataFileError, FieldChecker, cached, read_json
 __all__ = ["FLAG_WORDS", "flag_words", "SWITCH_LITERATURE_FILE", "KINDS", "LiteratureDataError", "SwitchStatement", "load_switch_literature"]
 
 SWITCH_LITERATURE_FILE = DATA_DIR / "switch_literature.json"
-KINDS = ("measurement", "rule of thumb", "indirect")
+KINDS = ("measurement", "cadaver estimate", "rule of thumb", "indirect")
 MAX_FILE_BYTES = 200_000
 
 

@@ -314,3 +314,15 @@ def test_the_sentence_and_the_action_readout_agree_near_the_switch():
         named = "external rotator" in first or "internal rotator" in first
         assert named == (abs(r.rotation_moment_arm_mm) >= 1.0), (f, r.action, r.sentence[:200])
         assert ("almost no rotation lever" in r.action) == (abs(r.rotation_moment_arm_mm) < 1.0), (f, r.action)
+
+
+def test_ito_is_an_estimate_and_every_unverified_statement_says_how_sure():
+    """literature.md: Ito 2025's torque was ESTIMATED (no force measured) and is SECONDARY."""
+    from hipmodel.literature import flag_words, load_switch_literature
+
+    lit = {e.id: e for e in load_switch_literature()}
+    assert lit["ito2025"].kind == "cadaver estimate" and lit["ito2025"].flag == "SECONDARY"
+    for qid in ("switch_angle", "why_disagree"):
+        text = Q.answer(qid, load_model("gait2392")).text
+        line = next(ln for ln in text.splitlines() if ln.startswith("- Ito 2025"))
+        assert flag_words("SECONDARY") in line, (qid, line)

@@ -99,7 +99,8 @@ def _switch_context_answer_figure(model: Model) -> Figure:
     fig = _curves.switch_context_figure(rows, lit, add, rot, smap, current=None, model_name=model.name.split(" (")[0])
     fig.set_size_inches(12.5, 5.4)
     caption = ("Left: the flexion at which the piriformis turns from external to internal rotator in each bundled "
-               "geometry (dots, neutral adduction and rotation) beside published measurements and rules of thumb. "
+               "geometry (dots, neutral adduction and rotation) beside published cadaver work (measured or estimated) and "
+               "rules of thumb. "
                "Right: in the selected geometry, how that angle moves when the thigh is turned (across) or the knee "
                "moved sideways (up and down); the centre of the map is neutral.")
     _caption(fig, caption, 150)

@@ -264,8 +264,8 @@ def switch_context_figure(model_switches, literature, map_adduction=None, map_ro
         rows.append((e.label, e.low, e.high, e.kind))
     y = np.arange(len(rows))[::-1]
     for i, (yi, (label, lo, hi, kind)) in enumerate(zip(y, rows)):
-        colour = {"model": PALETTE[1], "measurement": PALETTE[0], "rule of thumb": PALETTE[2],
-                  "indirect": "#999999"}.get(kind, "k")
+        colour = {"model": PALETTE[1], "measurement": PALETTE[0], "cadaver estimate": PALETTE[0],
+                  "rule of thumb": PALETTE[2], "indirect": "#999999"}.get(kind, "k")
         if lo is None and hi is None:
             ax.text(60, yi, notes.get(i, "no angle given"), va="center", ha="center", fontsize=8,
                     color="#666666", style="italic")

@@ -16,6 +16,7 @@ from ..stretch import (
 from ..switch import sign_change_angles
 from .common import FIG4, CONTEXT_ADDUCTION, CONTEXT_ROTATION, FLEXED, FLEX_RANGE, FigureSpec, GRID, TURN, _Numbers, _attachment_distances_mm, _bundled_models, _length_notice, _piri, _switch, _switch_literature, fact, literature_name
 from ..context import angle_text
+from ..literature import flag_words
 
 
 DEEP = (120.0, 30.0, -45.0)  # deepest usual stretch corner: 120 deg flexion, knee 30 deg across, thigh 45 deg out
@@ -161,7 +162,8 @@ def _literature_lines(n: _Numbers) -> list[str]:
             continue
         verb = "put" if name.split(" (")[0].endswith("s") else "puts"
         ev = f" ({e['evidence']})" if e.get("evidence") else ""
-        out.append(f"- {name} {verb} the switch {_lit_angle(n, e)} of hip flexion{ev}.")
+        sure = f" How sure: {flag_words(e['flag'])}." if e.get("flag") and e["flag"] != "VERIFIED" else ""
+        out.append(f"- {name} {verb} the switch {_lit_angle(n, e)} of hip flexion{ev}.{sure}")
     return out
 
 
