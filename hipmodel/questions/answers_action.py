@@ -304,8 +304,9 @@ def _a_disagree(model: Model, n: _Numbers):
         if e.get("low") is None or e.get("kind") == "rule of thumb":
             continue
         ev = f" ({e['evidence']})" if e.get("evidence") else ""
-        parts.append(f"- A cadaver estimate, not a measured force: {literature_name(e)} put the turn "
-                     f"{_lit_angle(n, e)} of hip flexion{ev}.")
+        what = "A cadaver estimate, not a measured force" if e.get("kind") == "cadaver estimate" else "Cadaver work"
+        sure = f" How sure: {flag_words(e['flag'])}." if e.get("flag") and e["flag"] != "VERIFIED" else ""
+        parts.append(f"- {what}: {literature_name(e)} put the turn {_lit_angle(n, e)} of hip flexion{ev}.{sure}")
     rules = [e for e in lit if e.get("kind") == "rule of thumb" and e.get("low") is not None]
     if rules:
         def rule_key(e: dict) -> str:
