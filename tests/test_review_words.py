@@ -326,3 +326,15 @@ def test_ito_is_an_estimate_and_every_unverified_statement_says_how_sure():
         text = Q.answer(qid, load_model("gait2392")).text
         line = next(ln for ln in text.splitlines() if ln.startswith("- ") and "Ito 2025" in ln)
         assert flag_words("SECONDARY") in line, (qid, line)
+
+
+def test_smoll_2010_is_not_called_per_limb():
+    """Smoll 2010's sample is 6062 cadavers, its unit not stated: no text says all shares are of limbs."""
+    text = Q.answer("sciatic_through", load_model("gait2392")).text
+    assert "All these shares are of limbs" not in text and "except Smoll 2010" in text
+    from hipmodel import plots
+    from hipmodel.nerve import load_nerve_variants
+
+    fig = plots.prevalence_figure_from_data(load_nerve_variants())
+    caption = " ".join(t.get_text() for t in fig.texts).replace("\n", " ")
+    assert "except Smoll 2010" in caption and "all shares are of limbs" not in caption

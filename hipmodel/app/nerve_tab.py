@@ -7,6 +7,7 @@ import streamlit as st
 import hipmodel as hm
 from .state import ExplorerState
 from .cache import nerve_data_stamp, nerve_pngs, nerve_status
+from ..nerve import units_text
 from .memory import kept_widget
 from .explorer import png_svg_buttons
 
@@ -35,11 +36,11 @@ def nerve_tab(state: ExplorerState, model: hm.Model) -> None:
     with right:
         st.subheader(d["title"])
         st.write(d["description"])
-        st.markdown("**How often, study by study** (shares of limbs, i.e. hips, not of people: a person has two)\n\n"
+        st.markdown(f"**How often, study by study** ({units_text()}: a person has two limbs)\n\n"
                     + "\n".join(f"- {line}" for line in d["lines"]))
         st.caption(f"Classification: {d['type_source']}")
     st.info(d["share"])
-    st.image(d["prevalence"], caption="Prevalence by study, per limb (hip), not per person: single studies with a "
+    st.image(d["prevalence"], caption=f"Prevalence by study ({units_text()}): single studies with a "
                                       "Wilson 95% interval computed from their counts, pooled figures with the "
                                       "interval their source gives", width="stretch")
     st.image(d["all"], caption="All six types: the right hip from behind; a division is dashed where it runs "

@@ -23,11 +23,12 @@ from .data import (
     nerve_variants_from_json,
 )
 from .schematic import NervePath, NerveSchematic, nerve_paths_2d, nerve_paths_from_relations
-from .share import ShareEstimate, ShareThrough, percent_text, prevalence_rows, share_through, type_prevalence_lines
+from .share import (ShareEstimate, ShareThrough, percent_text, prevalence_rows, share_through, type_prevalence_lines,
+                    units_text)
 
 __all__ = [
     "BEATON_ANSON_RELATIONS", "NERVE_DATA_FILE", "RELATIONS", "DIVISIONS", "QUOTED_THROUGH_RANGE_PERCENT", "NerveDataError",
     "VariantType", "TypeValue", "Finding", "Study", "NerveVariants", "load_nerve_variants",
     "nerve_variants_from_json", "ShareEstimate", "ShareThrough", "share_through", "type_prevalence_lines",
-    "prevalence_rows", "percent_text", "NervePath", "NerveSchematic", "nerve_paths_2d", "nerve_paths_from_relations",
+    "prevalence_rows", "percent_text", "units_text", "NervePath", "NerveSchematic", "nerve_paths_2d", "nerve_paths_from_relations",
 ]

@@ -268,6 +268,19 @@ def shares_of_sentence(estimates) -> str:
     return f"The shares are of limbs (hips), not of people, except that {rest}."
 
 
+def units_text(variants: NerveVariants | None = None) -> str:
+    """'shares of limbs (hips), not of people, except Smoll 2010 (6062 cadavers: per limb or per
+    cadaver not stated)': what every study's shares are of, from each study's sample_unit."""
+    v = variants or load_nerve_variants()
+    odd = [s for s in v.studies if s.sample_unit and s.sample_unit not in LIMB_UNITS
+           and s.sample_unit in ("cadavers", "bodies")]
+    text = "shares of limbs (hips), not of people"
+    if odd:
+        text += ", except " + "; ".join(f"{s.short} ({s.n_text}: {share_of(s.sample_unit).split('(', 1)[1].rstrip(')')})"
+                                        for s in odd)
+    return text
+
+
 def prevalence_rows(variants: NerveVariants | None = None) -> list[dict]:
     """Plain rows for a prevalence chart, one per (study, measure).
 

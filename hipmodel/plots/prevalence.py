@@ -18,7 +18,7 @@ from .style import NERVE_COLOURS as COLOURS, wrap_text
 
 __all__ = ["prevalence_figure", "prevalence_figure_from_data"]
 
-_CAPTION = ("Each row is one study's figure, with its sample size; all shares are of limbs (hips), not of people. "
+_CAPTION = ("Each row is one study's figure, with its sample size; {units}. "
             "Circles: single dissection or MRI series, with a Wilson 95% interval computed here from the counts; "
             "diamonds: pooled estimates from meta-analyses, with 95% confidence intervals where published; "
             "hollow markers: a subgroup, an approximate figure, or only type B reported (a lower bound for "
@@ -130,7 +130,10 @@ def prevalence_figure(rows: Sequence[Mapping], quoted_range: tuple[float, float]
     _variants_axis(ax2, through, anyv, n_bot, quoted_range)
     fig.legend(handles=_legend_handles(), loc="lower center", bbox_to_anchor=(0.5, 0.075), ncols=3, fontsize=8,
                frameon=False)
-    fig.text(0.01, 0.0, wrap_text(_CAPTION, 125), fontsize=8, va="bottom", ha="left")
+    odd = dict.fromkeys(f"{r['study']} ({r['n_text']}: {r['share_of'].split('(', 1)[-1].rstrip(')')})" for r in rows
+                        if r.get("share_of") and r["share_of"] not in ("limbs", "hips"))
+    units = "shares are of limbs (hips), not of people" + (f", except {'; '.join(odd)}" if odd else "")
+    fig.text(0.01, 0.0, wrap_text(_CAPTION.format(units=units), 125), fontsize=8, va="bottom", ha="left")
     fig.get_layout_engine().set(rect=(0, 0.14, 1, 0.86))
     return fig
 

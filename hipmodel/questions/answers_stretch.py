@@ -163,7 +163,7 @@ def _a_sciatic(model: Model, n: _Numbers):
                 "The prevalence data file is not installed in this copy, so no percentages can be shown here.")
         return text, FigureSpec("anatomy", {"flexion": 0.0, "adduction": 0.0, "rotation": 0.0,
                                             "muscles": ["piriformis"]}), ()
-    from ..nerve import share_through
+    from ..nerve import share_through, units_text
 
     label, total, types = nerve["complete"]
     through = sum(types.get(L, 0.0) for L in nerve["through_letters"])
@@ -182,7 +182,7 @@ def _a_sciatic(model: Model, n: _Numbers):
     for i, e in enumerate(sub):
         text += f", and in {n(f'nerve_subgroup{i}_pct', e.percent, '%', 'g')}% in {e.subgroup} ({e.short})"
     typed = sh.type_b_majority_studies()
-    text += ". All these shares are of limbs (hips), not of people: a person has two. "
+    text += f". These are {units_text()}: a person has two limbs. "
     if typed:
         names = list(typed)
         who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
