@@ -74,8 +74,12 @@ class ShareEstimate:
         approx = "about " if self.approximate else ""
         if self.count is not None and self.n:
             lo, hi = wilson_interval(self.count, self.n)
-            core = (f"{self.count} of {self.n} {self.unit} = {percent_text(self.percent)}% "
-                    f"(95% CI {lo:.1f}-{hi:.1f}, Wilson)")
+            exact = 100.0 * self.count / self.n
+            # the published share, and the count's own where rounding made them differ (19/294 = 6.46%, published 6.4%)
+            shown = percent_text(self.percent)
+            core = (f"{self.count} of {self.n} {self.unit} = {exact:.1f}%" if f"{exact:.1f}" == shown else
+                    f"{self.count} of {self.n} {self.unit}: {shown}% as published ({exact:.2f}% by the count)")
+            core += f" (95% CI {lo:.1f}-{hi:.1f}, Wilson)"
         else:
             core = f"{approx}{percent_text(self.percent)}%{_ci(self.ci95)}"
         if self.count is not None and self.by_letter:
