@@ -6,6 +6,7 @@ Every number is computed here from the model or the data files, never typed.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -338,3 +339,19 @@ def test_smoll_2010_is_not_called_per_limb():
     fig = plots.prevalence_figure_from_data(load_nerve_variants())
     caption = " ".join(t.get_text() for t in fig.texts).replace("\n", " ")
     assert "except Smoll 2010" in caption and "all shares are of limbs" not in caption
+
+
+def test_printed_lever_products_add_up_with_the_printed_numbers():
+    """'34.0 x sin 59 = 29.2' did not hold (34.0 x sin 59 = 29.1): the printed distance and angle
+    now carry enough digits for the printed product, in every model."""
+    import math
+
+    for mid in ("gait2392", "rajagopal2016", "dostal1981", "tlem2"):
+        text = Q.answer("moment_arm", load_model(mid)).text
+        found = re.findall(r"([\d.]+) × sin ([\d.]+)° = ([\d.]+)", text)
+        assert len(found) == 2, (mid, text)
+        for d, a, r in found:
+            assert f"{float(d) * math.sin(math.radians(float(a))):.1f}" == r, (mid, d, a, r)
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    for d, a, r in re.findall(r"([\d.]+) mm x sin ([\d.]+) deg = ([\d.]+) mm", readme):
+        assert f"{float(d) * math.sin(math.radians(float(a))):.1f}" == r, (d, a, r)
