@@ -224,7 +224,8 @@ def _a_pose(pose_id: str, intro: str):
         rot = r.rotation_moment_arm_mm
         if p.rotation_deg != 0:
             no_rot = float(length_change(model, mu, p.flexion_deg, p.adduction_deg, 0.0).change_mm)
-            part = r.change_mm - no_rot
+            # from the rounded numbers on the page, so that they add up there (19.3 - 0.2 = 19.1 read wrong)
+            part = round(float(r.change_mm), 1) - round(no_rot, 1)
             text += (f"The {n('pose_rotation_deg', abs(p.rotation_deg), 'deg', 'g')}° of "
                      f"{'internal' if p.rotation_deg > 0 else 'external'} rotation accounts for "
                      f"{n('rotation_part_mm', part, sign=True)} mm of that: with the thigh not turned the change "
@@ -238,7 +239,9 @@ def _a_pose(pose_id: str, intro: str):
         text += f"\n\nHow it is done: {p.how_to}"
         srcs = ()
         if p.source != "chosen":
-            text += f" (Position as described by {_short_cite(p.source_citation)}.)"
+            text += (f" (Position as commonly described after {_short_cite(p.source_citation)}; the angles are not "
+                     "confirmed in that source.)" if p.flag == "UNVERIFIED" else
+                     f" (Position as described by {_short_cite(p.source_citation)}.)")
             srcs = (p.source_citation,)
         return text, FigureSpec("length_map", {"adduction_deg": p.adduction_deg, "current": list(p.angles),
                                                "pose_ids": [p.id]}), srcs
