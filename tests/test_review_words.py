@@ -367,3 +367,24 @@ def test_the_parts_of_a_length_change_add_up_as_printed(qid, model_id):
     assert round(rest + part, 1) == total, (qid, model_id, total, part, rest)
     if qid == "fair_test":  # the FAIR angles are UNVERIFIED (literature.md): not 'as described by' the source
         assert "not confirmed in that source" in text
+
+
+@pytest.mark.parametrize("model_id", ["gait2392", "rajagopal2016"])
+def test_which_rotation_says_where_a_30_degree_turn_starts_and_stops_lengthening(model_id):
+    """'Exactly where its action switches' holds for a small turn only; for 30 deg the answer gives
+    the two flexions, checked here on lengths from hipmodel.curves (a second route) either side."""
+    import hipmodel as hm
+
+    model = load_model(model_id)
+    mu = model.muscle("piriformis")
+    text = Q.answer("which_rotation", model).text
+    out_from = float(re.search(r"turning out lengthens it only above about ([\d.]+)°", text).group(1))
+    in_until = float(re.search(r"turning in only below about ([\d.]+)°", text).group(1))
+
+    def gain(f, turn):
+        return float(hm.curves(model, mu, f, 0.0, turn).length_mm - hm.curves(model, mu, f, 0.0, 0.0).length_mm)
+
+    assert gain(out_from - 0.2, -30.0) < 0 < gain(out_from + 0.2, -30.0)
+    assert gain(in_until - 0.2, 30.0) > 0 > gain(in_until + 0.2, 30.0)
+    switch = float(re.search(r"flips at about ([\d.]+)°", text).group(1))
+    assert in_until < switch < out_from and "exactly where" not in text

@@ -13,7 +13,7 @@ from ..model import Model
 from ..stretch import (
     length_change,
 )
-from ..switch import sign_change_angles
+from ..switch import bisect_roots, sign_change_angles, sign_change_brackets
 from .common import FIG4, CONTEXT_ADDUCTION, CONTEXT_ROTATION, FLEXED, FLEX_RANGE, FigureSpec, GRID, TURN, _Numbers, _attachment_distances_mm, _bundled_models, _length_notice, _piri, _switch, _switch_literature, fact, literature_name
 from ..context import angle_text
 from ..literature import flag_words
@@ -330,6 +330,21 @@ def _a_disagree(model: Model, n: _Numbers):
     return text, FigureSpec("switch_context", {}), srcs
 
 
+def _turn_lengthens_from(model: Model, mu, turn_deg: float) -> float | None:
+    """The flexion where turning the thigh by ``turn_deg`` (+ in) from pointing ahead changes from
+    shortening to lengthening the muscle, or back: the first sign change of the length gained."""
+    def gain(f):
+        f = np.asarray(f, dtype=float)
+        return (length_change(model, mu, f, 0.0, turn_deg).change_mm - length_change(model, mu, f, 0.0, 0.0).change_mm)
+
+    grid = np.arange(FLEX_RANGE[0], FLEX_RANGE[1] + 0.25, 1.0)
+    g = gain(grid)
+    lo, hi = sign_change_brackets(g)
+    if not lo.size:
+        return None
+    return float(bisect_roots(gain, grid[lo[:1]], grid[hi[:1]], g[lo[:1]], 1e-6)[0])
+
+
 def _a_which_rotation(model: Model, n: _Numbers):
     shown, notice = _length_notice(model, n)
     model = shown
@@ -348,10 +363,16 @@ def _a_which_rotation(model: Model, n: _Numbers):
             f"{n('flexed_turn_out_mm', cf.change_mm[0] - cf.change_mm[1], sign=True)} mm "
             "(both measured from the hip bent with the thigh pointing straight ahead).\n\n")
     if s is not None:
-        text += (f"The direction that stretches it flips at about {n('switch_deg', s, 'deg', '.1f')}° of flexion - "
-                 "exactly where its rotation action switches, because a muscle is stretched by turning the joint "
-                 "the opposite way to the way it pulls. Below the switch, turn the thigh in; above it, turn it out. "
-                 "That is why the figure-4 is done with the hip deeply bent and the thigh turned out.")
+        text += (f"For a small turn, the direction that stretches it flips at about {n('switch_deg', s, 'deg', '.1f')}° "
+                 "of flexion - where its rotation action switches, because a muscle is stretched by turning the joint "
+                 "the opposite way to the way it pulls. Below the switch, turn the thigh in; above it, turn it out. ")
+        out_from, in_until = (_turn_lengthens_from(model, mu, sign * TURN) for sign in (-1.0, 1.0))
+        if out_from is not None and in_until is not None and in_until < out_from:
+            text += (f"A {t}° turn spreads the flip out: turning out lengthens it only above about "
+                     f"{n('turn_out_lengthens_from_deg', out_from, 'deg', '.1f')}°, turning in only below about "
+                     f"{n('turn_in_lengthens_until_deg', in_until, 'deg', '.1f')}°, and in between both shorten it a "
+                     "little. ")
+        text += "That is why the figure-4 is done with the hip deeply bent and the thigh turned out."
     return text, FigureSpec("length_map", {"adduction_deg": 0.0}), ()
 
 
