@@ -290,8 +290,8 @@ def _a_disagree(model: Model, n: _Numbers):
                      f"each model's hip centre placed on {ref_short}'s, " + "; ".join(bits) + ". "
                      + (f"Accordingly, {rng}. " if rng else "")
                      + "Real hips vary too.")
-    parts.append("- One line per model: each model draws the whole muscle as one straight line, so it gives one "
-                 "angle.")
+    parts.append("- One line of pull per model: each model draws the muscle as straight segments with no wrapping, so "
+                 "one line crosses the joint and it gives one angle.")
     if a_abd is not None and a_add is not None:
         parts.append(f"- Different positions: the angle moves with the rest of the pose. In {model.name}, with the "
                      f"thigh turned out {n('context_ext_rot_deg', -CONTEXT_ROTATION, 'deg', '.0f')}° it is about "
@@ -312,9 +312,13 @@ def _a_disagree(model: Model, n: _Numbers):
         def rule_key(e: dict) -> str:
             return f"lit_{e.get('id', 'rule')}_" + ("deg" if e.get("high") == e["low"] else "low_deg")
 
-        rr = " and ".join(f"'{n(rule_key(e), e['low'], 'deg', 'g')}°'" for e in rules)
-        parts.append(f"- Rounded rules of thumb: handbooks quoted on the BIOMCH-L mailing list say {rr}; these are "
-                     "memorable round numbers, not measurements.")
+        def says(e: dict) -> str:
+            name = literature_name(e)
+            name = ("a r" + name[1:]) if name.lower().startswith("rule of thumb") else name[0].lower() + name[1:]
+            verb = "say" if name.split(" (")[0].endswith("s") else "says"
+            return f"{name} {verb} '{n(rule_key(e), e['low'], 'deg', 'g')}°'"
+
+        parts.append("- Rounded rules of thumb, quoted, not measured: " + "; ".join(says(e) for e in rules) + ".")
     delp = next((e for e in lit if e.get("id") == "delp1999"), None)
     if delp:
         parts.append(f"- {literature_name(delp)}: rotation moment arms measured in cadavers and a model showed muscles behind "

@@ -258,8 +258,8 @@ def _a_cadaver(model: Model, n: _Numbers):
     best = longest_length(model, mu, *BOX)
     va = find_pose("vaarbakken_max")
     agree = ranked[0].pose.id == "mcgovern3"
-    text = (notice + f"{'Largely' if agree else 'Partly'}. McGovern and colleagues measured length changes with "
-            f"strings fixed to cadaver hips in the positions below. The {model.name} geometry gives, against "
+    text = (notice + f"{'Largely' if agree else 'Partly'}. McGovern and colleagues measured the length change of "
+            f"the short external rotators in cadaver hips in the positions below. The {model.name} geometry gives, against "
             "standing:\n\n" + "\n".join(lines) + "\n\n"
             "In the cadavers the adduction position at a right angle of flexion gave the largest piriformis change; "
             + ("this model agrees. " if agree else
@@ -275,8 +275,10 @@ def _a_cadaver(model: Model, n: _Numbers):
         rows.append((m, f"{short} {n(f'vaarbakken_{m.id}_mm', v.change_mm, sign=True)} mm"))
     used = [t for m, t in rows if m.use_for_length]
     unused = [(m, t) for m, t in rows if not m.use_for_length]
-    text += (f"Vaarbakken and colleagues found the piriformis longest at {va.angles_text()} (no rotation given; we "
-             f"assume neutral). {meas}At that pose the models give " + ", ".join(used) + ".")
+    found = (f"{n('vaarbakken_flexion_deg', va.flexion_deg, 'deg', 'g')}° flexion and "
+             f"{n('vaarbakken_adduction_deg', va.adduction_deg, 'deg', 'g')}° adduction")
+    text += (f"Vaarbakken and colleagues found the piriformis longest at {found} (they give no rotation; we take the "
+             f"thigh as not turned). {meas}At that pose the models give " + ", ".join(used) + ".")
     if unused:
         text += (" The two geometries transcribed from their papers' coordinate tables give " + ", ".join(t for _, t in unused)
                  + ": their insertions lie almost on the hip's flexion axis, so flexion barely changes their length, "
@@ -300,7 +302,8 @@ def _a_length(model: Model, n: _Numbers):
     best = longest_length(model, mu, *BOX)
     text = (notice + f"In the {model.name} geometry the piriformis, from its origin on the sacrum to its tendon's "
             f"insertion on the greater trochanter, is {n('standing_mm', lc.standing_mm, 'mm', '.0f')} mm long standing "
-            "(muscle plus tendon, as a straight line). Within the usual joint range it can be lengthened by up to "
+            "(muscle plus tendon, as straight segments from point to point). Within the usual joint range it can be "
+            "lengthened by up to "
             f"{n('best_change_mm', best.change_mm)} mm, about {n('best_change_pct', best.change_pct, '%', '.0f')}% of "
             f"that whole length, at {_pose_words(n, 'best', *best.angles)}.")
     srcs = ()
