@@ -22,8 +22,8 @@ def nerve_tab(state: ExplorerState, model: hm.Model) -> None:
         return
     st.markdown(
         "The sciatic nerve leaves the pelvis through the greater sciatic notch, usually **below** the piriformis "
-        "as one trunk (type A). In some people one of its two divisions, the tibial or the common fibular, runs "
-        "**through** the muscle (which is then split into two heads) or **above** it. Beaton & Anson's letters "
+        "as one trunk (type A). In some people the whole nerve, or one of its two divisions (the tibial or the common "
+        "fibular), runs **through** the muscle (which is then split into two heads) or **above** it. Beaton & Anson's letters "
         "A to F name the six courses. The type chosen here is also drawn on the explorer's view from behind.")
     kept_widget(st.radio, "nerve_radio", "nerve", "A", "Type", NERVE_TYPES, horizontal=True,
              help="Beaton & Anson type; the explorer draws the chosen one on its view from behind")

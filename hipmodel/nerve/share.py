@@ -135,7 +135,7 @@ class ShareThrough:
                    if widest is not None and widest.ci95[1] > math.ceil(hi) else "")
         sub = "".join(f", and in {percent_text(e.percent)}% in {e.subgroup} ({e.short})" for e in self.subgroups)
         text = (
-            f"In these data a nerve division passes through the piriformis (types {letters}) in about "
+            f"In these data the nerve or one of its divisions passes through the piriformis (types {letters}) in about "
             f"{math.floor(lo):.0f}-{math.ceil(hi):.0f}% of limbs{ci_note}.{main} Any variant at all, which also counts "
             f"nerves running above the muscle and unclassified ones, is reported in {percent_text(alo)}-{percent_text(ahi)}% "
             f"of limbs in general samples{sub}. {shares_of_sentence(self.through + self.any_variant + self.subgroups)} "
