@@ -77,8 +77,12 @@ def cmd_models(args, out):
         flag = "  [approximate frame alignment]" if m.approximate_frame_alignment else ""
         n = len(m.muscles)
         print(f"{m.id}: {m.name}{flag}; {n} muscle{'s' if n != 1 else ''}", file=out)
+        geometry = {mu.source for mu in m.muscles} | {p.source for mu in m.muscles for p in mu.points
+                                                      if getattr(p, "source", None)}
         for key in m.sources:
-            print(f"    source: {m.citation(key)}", file=out)
+            # a source no muscle point uses lends only what is drawn (landmarks, the knee for the thigh's axis)
+            role = "" if key in geometry else " [drawing only: landmarks or the knee for the thigh's axis]"
+            print(f"    source: {m.citation(key)}{role}", file=out)
         if m.left_out:
             print(f"    left out: {m.left_out}", file=out)
     return 0
