@@ -132,8 +132,9 @@ def test_6_knee_collapse_sign_is_direction_not_size():
 # 7 ---------------------------------------------------------------------------------------------
 def test_7_beyond_stretches_warning_signs_and_bartret_no_prescription():
     a = Q.answer("reader_beyond_stretches", load_model("gait2392"))
-    for w in ("weak", "numbness", "bladder", "bowel", "promptly"):
+    for w in ("weak", "numbness", "bladder", "bowel", "the same day"):
         assert w in a.text
+    assert "not from this model or its sources" in a.text  # unsourced: said so (the audit of session 4)
     assert "11.3%" in a.text and "9.0%" in a.text and "p = 0.39" in a.text
     assert "it is longest at" not in a.text  # no pose that reads like a prescription
     assert not re.search(r"\d+° flexion", a.text)

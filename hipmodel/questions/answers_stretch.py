@@ -46,9 +46,9 @@ def _a_beyond_stretches(model: Model, n: _Numbers):
         "an exercise or a treatment.\n\n"
         "Please ask someone who can examine you - a physiotherapist, a sports-medicine doctor or your family "
         "doctor. They can look at the whole picture, which a model of bones and muscle lines cannot.\n\n"
-        "See a doctor promptly, the same day, if the leg or foot becomes weak, if numbness spreads or reaches the "
-        "groin or the area you would sit on, or if you have new trouble controlling your bladder or bowels. These "
-        "need checking straight away, not stretching.\n\n"
+        "General safety advice, not from this model or its sources: new weakness in the leg or foot, numbness that "
+        "spreads or reaches the groin or the area you would sit on, or new trouble controlling the bladder or "
+        "bowels need a doctor the same day, not stretching.\n\n"
     )
     bart, srcs = _bartret(n)
     if bart:
