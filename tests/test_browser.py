@@ -86,14 +86,17 @@ def test_hostile_link_runs_no_script_dialog_handler_or_javascript_link(server, b
     page.close()
 
 
-def test_readout_labels_are_whole_in_a_1400_px_window(server, browser):
-    """'Piriformis: rotation moment arm' was cut to 'Piriformis: rotation moment...' at 1400 px:
-    every readout label shows its whole text (it wraps instead)."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(server + "/?flexion=20&view=2d")
+@pytest.mark.parametrize("width", [1400, 1100])
+def test_readout_labels_are_whole_in_a_1400_px_window(server, browser, width):
+    """'Piriformis: rotation moment arm' was cut to 'Piriformis: rotation moment...' at 1400 px,
+    and at 1100 px the values too ('+18.1 ...'): every readout label, value and note shows its
+    whole text (it wraps instead)."""
+    page = browser.new_page(viewport={"width": width, "height": 1000})
+    page.goto(server + "/?flexion=100&view=2d")
     page.wait_for_selector("[data-testid=stMetricLabel]", timeout=60_000)
     page.wait_for_timeout(1000)
-    cut = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stMetricLabel] *')]
+    cut = page.evaluate("""() => [...document.querySelectorAll(
+            '[data-testid=stMetricLabel] *, [data-testid=stMetricValue] *, [data-testid=stMetricDelta] *')]
         .filter(e => e.innerText && e.scrollWidth > e.clientWidth + 1)  // text wider than its box: cut
         .map(e => e.innerText)""")
     assert not cut, cut

@@ -49,11 +49,12 @@ def main() -> None:
         state.model))
 
 
-# A readout's label wraps onto a second line instead of being cut short ("Piriformis: rotation
-# moment..." in a 1400 px window); style only, no content.
-WRAP_METRIC_LABELS = ("<style>[data-testid='stMetricLabel'], [data-testid='stMetricLabel'] * "
-                      "{white-space: normal !important; overflow: visible !important; text-overflow: clip !important;}"
-                      "</style>")
+# A readout's label, value and note wrap onto a second line instead of being cut short
+# ("Piriformis: rotation moment..." at 1400 px, "+18.1 ..." and "internal ..." at 1100 px); style only.
+_METRIC_PARTS = ", ".join(f"[data-testid='{t}'], [data-testid='{t}'] *"
+                          for t in ("stMetricLabel", "stMetricValue", "stMetricDelta"))
+WRAP_METRIC_LABELS = (f"<style>{_METRIC_PARTS} {{white-space: normal !important; overflow: visible !important; "
+                      "text-overflow: clip !important;}</style>")
 
 
 # in the order of TAB_LABELS and of hipmodel.app.state.TABS (their ids in a link)
