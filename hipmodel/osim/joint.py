@@ -26,7 +26,7 @@ from ..kinematics import rotation_matrix
 from .functions import Constant, LinearFunction, PiecewiseLinearFunction, SimmSpline, FUNCTION_TAGS
 from .xmlread import Element, OsimError
 
-__all__ = ["HipJoint", "find_hip_joint", "body_fixed_xyz", "axis_rotation", "read_function", "floats"]
+__all__ = ["HipJoint", "find_hip_joint", "joint_coordinates", "joint_frame", "body_fixed_xyz", "axis_rotation", "read_function", "floats"]
 
 PELVIS, FEMUR = "pelvis", "femur_r"
 
@@ -119,7 +119,7 @@ class HipJoint:
         return self.coordinates.index(name) if name in self.coordinates else None
 
 
-def _frame(fname, joint: Element, socket: str, bodies: set):
+def joint_frame(fname, joint: Element, socket: str, bodies: set):
     """(body name, translation, rotation) of a joint's parent or child frame."""
     ref = joint.findtext(socket)
     if ref is None or not ref.strip():
@@ -140,6 +140,19 @@ def _frame(fname, joint: Element, socket: str, bodies: set):
     return None, None, None
 
 
+def joint_coordinates(fname: str, j: Element, default_range) -> dict:
+    """A joint's coordinates: name -> (range (2,) radians, default value, motion type)."""
+    coords = {}
+    for c in (j.path("coordinates") or Element("x", {}, 0)).children:
+        if c.tag == "Coordinate":
+            rng = c.find("range")
+            r = floats(fname, rng, 2) if rng is not None else np.asarray(default_range, dtype=float)
+            dv = c.find("default_value")
+            coords[c.name] = (r, float(floats(fname, dv, 1)[0]) if dv is not None else 0.0,
+                              (c.findtext("motion_type") or "rotational").strip())
+    return coords
+
+
 def find_hip_joint(fname: str, model: Element, bodies: set) -> HipJoint:
     jointset = model.path("JointSet", "objects")
     if jointset is None:
@@ -148,8 +161,8 @@ def find_hip_joint(fname: str, model: Element, bodies: set) -> HipJoint:
         raise OsimError(f"{fname}: line {model.line}: {model.label()}: no <JointSet>, so no hip joint")
     candidates = []
     for j in jointset.children:
-        pb, tp, Rp = _frame(fname, j, "socket_parent_frame", bodies)
-        cb, tc, Rc = _frame(fname, j, "socket_child_frame", bodies)
+        pb, tp, Rp = joint_frame(fname, j, "socket_parent_frame", bodies)
+        cb, tc, Rc = joint_frame(fname, j, "socket_child_frame", bodies)
         if pb == PELVIS and cb == FEMUR:
             candidates.append((j, tp, Rp, tc, Rc))
     if not candidates:
@@ -158,14 +171,7 @@ def find_hip_joint(fname: str, model: Element, bodies: set) -> HipJoint:
     where = f"{fname}: line {j.line}: {j.label()}"
     if j.tag != "CustomJoint":
         raise OsimError(f"{where}: the hip is a {j.tag}; only a CustomJoint with three rotations about the hip centre is read")
-    coords = {}
-    for c in (j.path("coordinates") or Element("x", {}, 0)).children:
-        if c.tag == "Coordinate":
-            rng = c.find("range")
-            r = floats(fname, rng, 2) if rng is not None else np.array([-np.inf, np.inf])
-            dv = c.find("default_value")
-            coords[c.name] = (r, float(floats(fname, dv, 1)[0]) if dv is not None else 0.0,
-                              (c.findtext("motion_type") or "rotational").strip())
+    coords = joint_coordinates(fname, j, np.array([-np.inf, np.inf]))
     st = j.find("SpatialTransform")
     if st is None:
         raise OsimError(f"{where}: missing <SpatialTransform>")

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .joint import FEMUR, _frame, axis_rotation, child_vec, floats, read_function
+from .joint import FEMUR, joint_frame, axis_rotation, child_vec, joint_coordinates, read_function
 from .xmlread import Element, OsimError
 
 __all__ = ["TIBIA", "KneeJoint", "find_knee_joint"]
@@ -74,8 +74,8 @@ def find_knee_joint(fname: str, model: Element, bodies: set) -> KneeJoint | str:
     jointset = model.path("JointSet", "objects")
     for j in (jointset.children if jointset is not None else []):
         try:
-            pb, tp, Rp = _frame(fname, j, "socket_parent_frame", bodies)
-            cb, tc, Rc = _frame(fname, j, "socket_child_frame", bodies)
+            pb, tp, Rp = joint_frame(fname, j, "socket_parent_frame", bodies)
+            cb, tc, Rc = joint_frame(fname, j, "socket_child_frame", bodies)
         except OsimError:
             continue
         if pb == FEMUR and cb == TIBIA:
@@ -90,14 +90,8 @@ def _read(fname: str, j: Element, parent, child) -> KneeJoint | str:
     where = f"line {j.line}: {j.label()}"
     if j.tag not in ("CustomJoint", "PinJoint"):
         return f"{where}: the knee is a {j.tag}; only a CustomJoint or PinJoint knee is read"
-    coords = {}
-    for c in (j.path("coordinates") or Element("x", {}, 0)).children:
-        if c.tag == "Coordinate":
-            rng = c.find("range")
-            r = floats(fname, rng, 2) if rng is not None else np.array([-np.pi, np.pi])
-            dv = c.find("default_value")
-            coords[c.name] = (tuple(float(v) for v in r), float(floats(fname, dv, 1)[0]) if dv is not None else 0.0,
-                              (c.findtext("motion_type") or "rotational").strip())
+    coords = {n: (tuple(float(v) for v in r), d, m)
+              for n, (r, d, m) in joint_coordinates(fname, j, (-np.pi, np.pi)).items()}
     if j.tag == "PinJoint":  # one rotation about the frames' common z axis
         if len(coords) != 1:
             return f"{where}: a PinJoint knee needs one coordinate"
