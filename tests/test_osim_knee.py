@@ -113,3 +113,14 @@ def test_pictures_say_the_knee_angle_of_a_two_joint_muscle():
     text = anatomy_scene(m, ["piri_r", "semimem_r"], 30.0).caption_text()
     assert "The knee is held at 90\u00b0 of flexion for semimem_r" in text, text
     assert "knee" not in anatomy_scene(m, ["piri_r"], 30.0).caption_text()
+
+
+def test_the_3d_figure_says_the_knee_angle_of_a_two_joint_muscle():
+    from hipmodel.osim.as_model import load_osim_model
+    from hipmodel.plots.hip3d import hip3d_spec
+
+    m = load_osim_model(FILES["rajagopal2016"], knee_flexion_deg=90.0)
+    texts = " ".join(a["text"] for a in hip3d_spec(m, ["piri_r", "semimem_r"])["layout"]["annotations"])
+    assert "The knee is held at 90\u00b0 of flexion for semimem_r" in texts.replace("<br>", " ")
+    texts = " ".join(a["text"] for a in hip3d_spec(m, ["piri_r"])["layout"]["annotations"])
+    assert "knee is held" not in texts.replace("<br>", " ")

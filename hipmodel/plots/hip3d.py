@@ -238,6 +238,10 @@ def hip3d_spec(model, muscle_ids, adduction_deg: float = 0.0, rotation_deg: floa
     lever_note = ("Lever: the rotation moment arm drawn to length on the femur's rotation axis (dash-dot): blue "
                   "external, vermillion internal, grey under 1 mm; dotted: on to the line of pull. Turn the hip with the "
                   "mouse or a finger.")
+    two = [model.muscle(m).id for m in muscle_ids if model.muscle(m).id in getattr(model.origin, "two_joint", ())]
+    if two:  # an imported .osim's hamstrings etc. hold at one knee angle
+        lever_note += (f" The knee is held at {model.origin.knee_flexion_deg:g}\u00b0 of flexion for {', '.join(two)} "
+                       "(crossing the knee too).")
     # a page carries every credit inside the figure; in the app the model's citation is written under it
     credit = "<br>".join(textwrap.wrap(f"{lever_note} {fr.credit}." if tall else
                                        f"{lever_note} Geometry: {model.citation()}. {fr.credit}.", 58 if tall else 70))
