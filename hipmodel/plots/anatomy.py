@@ -122,40 +122,44 @@ def _femur_layer(sc, view, detail, pelvis):
     return coll, everything
 
 
+def _key_place(view):
+    """Where the orientation arrows and the scale bar go: the bottom left of the view."""
+    (x0, x1), (y0, y1) = VIEW_LIMITS[view]
+    cx, cy, arm = x0 + 0.14 * (x1 - x0), y0 + 0.2 * (y1 - y0), 0.1 * (x1 - x0)
+    bx, by = x0 + 0.05 * (x1 - x0), y0 + 0.05 * (y1 - y0)
+    return (x0, x1, y0, y1), (cx, cy, arm), (bx, by)
+
+
 def _draw_frame(ax, view, small=False):
-    """What does not move with the pose: title, frame, limits."""
+    """What does not move with the pose: title, frame, limits, the key's arrows and scale bar."""
     title, _ = VIEWS[view]
     ax.set_title(title, fontsize=9 if small else 11, loc="left")
-    (x0, x1), (y0, y1) = VIEW_LIMITS[view]
+    (x0, x1, y0, y1), (cx, cy, arm), (bx, by) = _key_place(view)
     ax.set_xticks([])
     ax.set_yticks([])
     for s in ax.spines.values():
         s.set_color("#BBBBBB")
+    arrow = dict(arrowstyle="-|>", color="#555555", lw=1)
+    ax.annotate("", (cx + arm, cy), xytext=(cx, cy), arrowprops=arrow, zorder=9)
+    ax.annotate("", (cx, cy + arm), xytext=(cx, cy), arrowprops=arrow, zorder=9)
+    ax.plot([bx, bx + 50], [by, by], color="k", lw=2, solid_capstyle="butt", zorder=9)
     ax.set_aspect("equal")
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
 
 
 def _draw_key(ax, view, small=False) -> list:
-    """Orientation arrows and the scale bar, at the bottom left, drawn over the bones (a flexed
-    femur or the pelvis can reach that corner) with the words on a pale ground; returns the artists."""
+    """The key's words, drawn with what moves so that they stay on top (a flexed femur, or the
+    pelvic triangles redrawn in front of it, can reach that corner); returns the artists."""
     _, (right, up) = VIEWS[view]
-    (x0, x1), (y0, y1) = VIEW_LIMITS[view]
+    (x0, x1, y0, y1), (cx, cy, arm), (bx, by) = _key_place(view)
     fs = 8 if small else 9
-    ground = dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.8)
-    cx, cy, arm = x0 + 0.14 * (x1 - x0), y0 + 0.2 * (y1 - y0), 0.1 * (x1 - x0)
-    arrow = dict(arrowstyle="-|>", color="#555555", lw=1)
-    out = [ax.annotate("", (cx + arm, cy), xytext=(cx, cy), arrowprops=arrow, zorder=9),
-           ax.annotate("", (cx, cy + arm), xytext=(cx, cy), arrowprops=arrow, zorder=9)]
     # each word beyond its arrow's tip, so the two never meet, however small the panel
-    out.append(ax.text(cx + arm + 0.015 * (x1 - x0), cy, right, ha="left", va="center", fontsize=fs, color="#444444",
-                       bbox=ground, zorder=9))
-    out.append(ax.text(cx, cy + arm + 0.01 * (y1 - y0), up, ha="center", va="bottom", fontsize=fs, color="#444444",
-                       bbox=ground, zorder=9))
-    bx, by = x0 + 0.05 * (x1 - x0), y0 + 0.05 * (y1 - y0)
-    out += ax.plot([bx, bx + 50], [by, by], color="k", lw=2, solid_capstyle="butt", zorder=9)
-    out.append(ax.text(bx + 25, by + 5, "50 mm", ha="center", va="bottom", fontsize=fs, bbox=ground, zorder=9))
-    return out
+    return [ax.text(cx + arm + 0.015 * (x1 - x0), cy, right, ha="left", va="center", fontsize=fs, color="#333333",
+                    zorder=9),
+            ax.text(cx, cy + arm + 0.01 * (y1 - y0), up, ha="center", va="bottom", fontsize=fs, color="#333333",
+                    zorder=9),
+            ax.text(bx + 25, by + 5, "50 mm", ha="center", va="bottom", fontsize=fs, zorder=9)]
 
 
 def _draw_sketch(ax, sc, view) -> list:
