@@ -473,6 +473,10 @@ def test_prevalence_chart_rows_carry_n_and_intervals(variants):
     for i, (a, ba) in enumerate(boxes):
         for b, bb in boxes[i + 1:]:
             assert not ba.overlaps(bb), (a, b)
+    # the caption under the legend, clear of it and of the chart (it ran into the legend's second row)
+    caption = next(t for t in fig.texts if t.get_text().startswith("Each row is one study"))
+    cap, leg = caption.get_window_extent(r), fig.legends[0].get_window_extent(r)
+    assert cap.y1 <= leg.y0 and leg.y1 <= bottom.get_tightbbox(r).y0 + 1, (cap, leg)
     assert png_bytes(fig).startswith(PNG_MAGIC)
 
 

@@ -154,11 +154,12 @@ def _draw_key(ax, view, small=False) -> list:
     _, (right, up) = VIEWS[view]
     (x0, x1, y0, y1), (cx, cy, arm), (bx, by) = _key_place(view)
     fs = 8 if small else 9
+    ground = dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.75)  # readable over bone
     # each word beyond its arrow's tip, so the two never meet, however small the panel
     return [ax.text(cx + arm + 0.015 * (x1 - x0), cy, right, ha="left", va="center", fontsize=fs, color="#333333",
-                    zorder=9),
+                    zorder=9, bbox=ground),
             ax.text(cx, cy + arm + 0.01 * (y1 - y0), up, ha="center", va="bottom", fontsize=fs, color="#333333",
-                    zorder=9),
+                    zorder=9, bbox=ground),
             ax.text(bx + 25, by + 5, "50 mm", ha="center", va="bottom", fontsize=fs, zorder=9)]
 
 

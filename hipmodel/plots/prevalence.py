@@ -124,17 +124,24 @@ def prevalence_figure(rows: Sequence[Mapping], quoted_range: tuple[float, float]
     if not (top or through or anyv):
         raise ValueError("rows: nothing to plot (no 'type A', 'through' or 'any variant' rows)")
     n_top, n_bot = max(len(top), 1), len(through) + len(anyv) + 1
-    fig = Figure(figsize=(9.5, 1.3 + 0.42 * (n_top + n_bot) + 1.2), layout="constrained")
-    ax1, ax2 = fig.subplots(2, 1, gridspec_kw=dict(height_ratios=[n_top + 0.8, n_bot + 0.8]))
-    _usual_course_axis(ax1, top)
-    _variants_axis(ax2, through, anyv, n_bot, quoted_range)
-    fig.legend(handles=_legend_handles(), loc="lower center", bbox_to_anchor=(0.5, 0.075), ncols=3, fontsize=8,
-               frameon=False)
     odd = dict.fromkeys(f"{r['study']} ({r['n_text']}: {r['share_of'].split('(', 1)[-1].rstrip(')')})" for r in rows
                         if r.get("share_of") and r["share_of"] not in ("limbs", "hips"))
     units = "shares are of limbs (hips), not of people" + (f", except {'; '.join(odd)}" if odd else "")
-    fig.text(0.01, 0.0, wrap_text(_CAPTION.format(units=units), 125), fontsize=8, va="bottom", ha="left")
-    fig.get_layout_engine().set(rect=(0, 0.14, 1, 0.86))
+    caption = wrap_text(_CAPTION.format(units=units), 125)
+    # below the charts, in inches from the bottom: the caption, then the legend's two rows above it
+    caption_in = (caption.count("\n") + 1) * 8.0 * 1.25 / 72.0 + 0.05
+    legend_in = 0.45
+    charts_in = 1.3 + 0.42 * (n_top + n_bot)
+    height = charts_in + legend_in + caption_in + 0.1
+    fig = Figure(figsize=(9.5, height), layout="constrained")
+    ax1, ax2 = fig.subplots(2, 1, gridspec_kw=dict(height_ratios=[n_top + 0.8, n_bot + 0.8]))
+    _usual_course_axis(ax1, top)
+    _variants_axis(ax2, through, anyv, n_bot, quoted_range)
+    fig.legend(handles=_legend_handles(), loc="lower center", bbox_to_anchor=(0.5, (caption_in + 0.05) / height),
+               ncols=3, fontsize=8, frameon=False)
+    fig.text(0.01, 0.02 / height, caption, fontsize=8, va="bottom", ha="left")
+    bottom = (caption_in + legend_in + 0.05) / height
+    fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
     return fig
 
 
