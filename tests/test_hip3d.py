@@ -121,3 +121,19 @@ def test_cli_writes_the_html_and_refuses_a_bad_name(tmp_path):
     assert "Flexion 60\\u00b0" in out.read_text()  # the frame shown first (JSON escapes the degree sign)
     bad = run_cli("figure3d", "--out", tmp_path / "x.png")
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and ".html" in bad.stderr
+
+
+def test_a_long_caption_grows_the_tall_figure_instead_of_running_off_it():
+    """The explorer's column figure: with an upload's borrowed-bones credit and a knee note the
+    caption had more lines than its space (cut off in the app)."""
+    from hipmodel.osim.as_model import load_osim_model
+    from conftest import OSIM_DIR
+
+    m = load_osim_model(OSIM_DIR / "Rajagopal2016.osim", knee_flexion_deg=90.0)
+    for model, muscles in ((m, ["piri_r", "semimem_r"]), (hm.load_model("gait2392"), ["piriformis"])):
+        lay = hip3d_spec(model, muscles, arrangement="tall")["layout"]
+        credit = next(a for a in lay["annotations"] if a["text"].startswith("Lever:"))
+        lines = credit["text"].count("<br>") + 1
+        plot_h = lay["height"] - lay["margin"]["t"] - lay["margin"]["b"]
+        room = credit["y"] * plot_h + lay["margin"]["b"]  # from the caption's top down to the figure's bottom
+        assert lines * 15.5 <= room, (lines, room)

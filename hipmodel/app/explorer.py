@@ -90,9 +90,17 @@ def sidebar() -> ExplorerState:
                          question=st.session_state.get("question") or "")
 
 
-def png_svg_buttons(make_fig, stem: str, key: str) -> None:
-    """Download buttons that render the figure only when clicked."""
-    c1, c2 = st.columns(2)
+def _short_name(model: hm.Model) -> str:
+    """'gait2392' for a bundled model (as in a link); an upload's own model name, not its internal id."""
+    if model.origin is not None:
+        return getattr(model.origin, "model_name", "") or model.id
+    return model.id
+
+
+def png_svg_buttons(make_fig, stem: str, key: str, stacked: bool = False) -> None:
+    """Download buttons that render the figure only when clicked (one above the other in a
+    narrow place, such as a popover: side by side there they were cut to 'P...')."""
+    c1, c2 = (st.container(), st.container()) if stacked else st.columns(2)
     c1.download_button("PNG", data=lambda: plots.figure_bytes(make_fig(), "png", dpi=200), file_name=f"{stem}.png",
                        mime="image/png", key=f"{key}_png", on_click="ignore", width="stretch")
     c2.download_button("SVG", data=lambda: plots.figure_bytes(make_fig(), "svg"), file_name=f"{stem}.svg",
@@ -127,7 +135,7 @@ def explorer_tab(state: ExplorerState, model: hm.Model) -> None:
             reference=kept,
             switches={name: d["switches"] for name, d in data.items()},
             show_adduction=show_add, show_flexion=show_flex, show_length=show_len,
-            title=f"Rotation moment arm against flexion ({model.id}, add {state.adduction:g}\u00b0, "
+            title=f"Rotation moment arm against flexion ({_short_name(model)}, add {state.adduction:g}\u00b0, "
                   f"rot {state.rotation:g}\u00b0)")
 
         def curve():
@@ -140,7 +148,7 @@ def explorer_tab(state: ExplorerState, model: hm.Model) -> None:
         # here pushed the bone pictures a screen further down
         k0, k1, k2 = st.columns([0.8, 1.1, 1.1])
         with k0.popover("Download", width="stretch"):
-            png_svg_buttons(curve, f"moment_arm_{model.id}", "dl_curve")
+            png_svg_buttons(curve, f"moment_arm_{model.id}", "dl_curve", stacked=True)
             st.download_button("Curve as CSV", data=lambda: curve_csv(model.id, state),
                                file_name=f"curve_{model.id}.csv", mime="text/csv", key="dl_csv", on_click="ignore",
                                width="stretch")

@@ -251,8 +251,15 @@ def hip3d_spec(model, muscle_ids, adduction_deg: float = 0.0, rotation_deg: floa
     else:
         boxes = dict(scene=([0.0, 0.6], [0.14, 1.0]), x=[0.66, 1.0], y=[0.36, 0.92], slider=(0.0, 0.6, 0.12),
                      credit=(0.62, 0.2), legend=(0.66, 0.97), height=640, title_h=80)
+    bottom = 75 if not tall else 20
+    if tall:  # the credits hang below the slider: grow the bottom margin (and the figure) to hold every line
+        plot_h = boxes["height"] - boxes["title_h"] - bottom
+        need = (credit.count("<br>") + 1) * 15.5 - (boxes["credit"][1] * plot_h + bottom) + 8
+        if need > 0:
+            bottom += int(np.ceil(need))
+            boxes["height"] += int(np.ceil(need))
     layout = dict(
-        height=boxes["height"], margin=dict(l=10, r=10, t=boxes["title_h"], b=75 if not tall else 20), showlegend=False, paper_bgcolor="white",
+        height=boxes["height"], margin=dict(l=10, r=10, t=boxes["title_h"], b=bottom), showlegend=False, paper_bgcolor="white",
         plot_bgcolor="white", font=dict(family="Arial, sans-serif", color="#222222"),
         uirevision="hip3d",  # keep the user's camera when the figure is updated
         title=dict(text=_title(fr, start, name), x=0.01, xanchor="left", y=0.985, font=dict(size=14)),
