@@ -84,7 +84,13 @@ def _sentence(model, mu, flexion, adduction, rotation, ma, switches) -> str:
                 f"so its pull {turn}: {lever_text}.")
     later = [s for s in switches if s.flexion_deg > flexion]
     earlier = [s for s in switches if s.flexion_deg <= flexion]
-    if later:
+    small = abs(ma) < ALMOST_NO_LEVER_MM
+    if small and (later or earlier):  # near the switch "the other way" would have nothing to refer to: name both
+        s = min(later + earlier, key=lambda x: abs(x.flexion_deg - flexion))
+        before, after = (("outwards", "inwards") if s.direction == "external to internal" else ("inwards", "outwards"))
+        text += (f" At {s.flexion_deg:.1f}\u00b0 the line of pull crosses the bone's long axis: with the hip straighter "
+                 f"the pull turns the kneecap {before}, bent further {after}.")
+    elif later:
         s = later[0]
         text += (f" Bend the hip{' further' if flexion > 0 else ''} and the thigh bone swings forward and up under the muscle; at "
                  f"{s.flexion_deg:.1f}\u00b0 the line of pull crosses the bone's long axis, and beyond that the same "
