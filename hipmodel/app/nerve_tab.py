@@ -36,7 +36,8 @@ def nerve_tab(state: ExplorerState, model: hm.Model) -> None:
     with right:
         st.subheader(d["title"])
         st.write(d["description"])
-        st.markdown(f"**How often, study by study** ({units_text()}: a person has two limbs)\n\n"
+        units = units_text()
+        st.markdown(f"**How often, study by study.** These are {units}; a person has two limbs.\n\n"
                     + "\n".join(f"- {line}" for line in d["lines"]))
         st.caption(f"Classification: {d['type_source']}")
     st.info(d["share"])
