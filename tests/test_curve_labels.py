@@ -116,6 +116,10 @@ def test_the_now_line_never_runs_through_a_switch_label(data, offset, width_in):
     x_now = main.transData.transform((now, 0.0))[0]
     labels = [t for t in fig.findobj(Text) if t.get_text().startswith("switch ")]
     assert labels
+    curve = main.transData.transform(np.column_stack([X, one["Piriformis"]["rotation_moment_arm_mm"]]))
     for t in labels:
         box = t.get_window_extent(r)
         assert not (box.x0 - 2 <= x_now <= box.x1 + 2), (t.get_text(), now, box)
+        # nor does the curve itself run through it (at 59-60 deg it ran through '57.2')
+        inside = (curve[:, 0] >= box.x0) & (curve[:, 0] <= box.x1) & (curve[:, 1] >= box.y0) & (curve[:, 1] <= box.y1)
+        assert not inside.any(), (t.get_text(), now)

@@ -125,8 +125,8 @@ def explorer_tab(state: ExplorerState, model: hm.Model) -> None:
         m4.metric("Length vs standing", f"{r.length_change_mm:+.1f} mm",
                   f"{r.length_change_pct:+.1f} % ({r.length_mm:.1f} mm now)", delta_color="off", delta_arrow="off")
         st.info(r.sentence)
-        t1, t2, t3 = st.columns(3)
-        show_add = kept_widget(t1.toggle, "show_adduction", "_kept_show_adduction", False, "Ab/adduction")
+        t1, t2, t3 = st.columns([1.25, 1.0, 1.0])  # room for "Adduction" in a narrow window
+        show_add = kept_widget(t1.toggle, "show_adduction", "_kept_show_adduction", False, "Adduction")
         show_flex = kept_widget(t2.toggle, "show_flexion", "_kept_show_flexion", False, "Flexion")
         show_len = kept_widget(t3.toggle, "show_length", "_kept_show_length", False, "Length")
 
@@ -144,14 +144,13 @@ def explorer_tab(state: ExplorerState, model: hm.Model) -> None:
         st.image(plots.moment_arm_png(FLEXION_GRID, data, state.flexion, dpi=FIGURE_DPI, width_in=CURVE_WIDTH_IN,
                                       **curve_args), width="stretch",
                  caption="Rotation moment arm against flexion: the curve at this rotation and adduction")
-        # the downloads in one row, folded: on a phone the columns stack, and four full-width buttons
-        # here pushed the bone pictures a screen further down
-        k0, k1, k2 = st.columns([0.8, 1.1, 1.1])
-        with k0.popover("Download", width="stretch"):
+        # the downloads folded into one button (four full-width buttons pushed the bone pictures down)
+        with st.popover("Download the curve", width="stretch"):
             png_svg_buttons(curve, f"moment_arm_{model.id}", "dl_curve", stacked=True)
             st.download_button("Curve as CSV", data=lambda: curve_csv(model.id, state),
                                file_name=f"curve_{model.id}.csv", mime="text/csv", key="dl_csv", on_click="ignore",
                                width="stretch")
+        k1, k2 = st.columns(2)
         k1.button("Keep to compare", key="keep_curve", on_click=keep_curves, args=(model.id, state),
                   width="stretch", help="Draws the current curves dashed, so you can change the model, rotation "
                                         "or adduction and compare")

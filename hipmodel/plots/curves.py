@@ -202,9 +202,15 @@ def _switch_labels(main, flexion_deg, series, switches, current_flexion) -> list
                     left_of = True  # the now line would cross it on the right
                 elif left_of and a - reach <= current_flexion <= a and a + reach <= x.max():
                     left_of = False
-            out.append(main.annotate(f"switch {a:.1f}\u00b0", (a, 0), xytext=(-6 if left_of else 6, -15 - 12 * n),
+            # on the side of the zero line the curve leaves free there: below it where the curve runs above
+            y = series.get(name, {}).get("rotation_moment_arm_mm")
+            side = -1.0 if left_of else 1.0
+            curve_above = y is not None and float(np.interp(a + side * 3.0, x, y)) > 0
+            dy = -15 - 12 * n if curve_above else 6 + 12 * n
+            out.append(main.annotate(f"switch {a:.1f}\u00b0", (a, 0), xytext=(-6 if left_of else 6, dy),
                                      textcoords="offset points", fontsize=CURVE_MIN_FONT, color=colour,
-                                     fontweight="bold", ha="right" if left_of else "left"))
+                                     fontweight="bold", ha="right" if left_of else "left",
+                                     va="top" if curve_above else "bottom"))
             n += 1
     return out
 

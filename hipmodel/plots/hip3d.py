@@ -244,7 +244,7 @@ def hip3d_spec(model, muscle_ids, adduction_deg: float = 0.0, rotation_deg: floa
                        "(crossing the knee too).")
     # a page carries every credit inside the figure; in the app the model's citation is written under it
     credit = "<br>".join(textwrap.wrap(f"{lever_note} {fr.credit}." if tall else
-                                       f"{lever_note} Geometry: {model.citation()}. {fr.credit}.", 58 if tall else 70))
+                                       f"{lever_note} Geometry: {model.citation()}. {fr.credit}.", 50 if tall else 70))
     if tall:  # 3-D on top, the curve below it, the slider under both, the credits last
         boxes = dict(scene=([0.0, 1.0], [0.47, 1.0]), x=[0.1, 1.0], y=[0.27, 0.41], slider=(0.0, 1.0, 0.175),
                      credit=(0.0, 0.085), legend=(0.1, 0.445), height=960, title_h=115)
