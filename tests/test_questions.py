@@ -85,8 +85,8 @@ def test_no_digits_typed_into_the_prose():
                     text = re.sub(r"(?<![\d.])" + re.escape(t), "", text)
             from hipmodel.nerve import load_nerve_variants
 
-            for st in load_nerve_variants().studies:  # study names and sample sizes read from the nerve data
-                text = text.replace(st.n_text, "").replace(st.short, "")
+            for study in load_nerve_variants().studies:  # study names and sample sizes read from the nerve data
+                text = text.replace(study.n_text, "").replace(study.short, "")
             # names that contain digits, and texts read from the pose file
             text = re.sub(r"\([^)]*\b(19|20)\d\d\b[^)]*\)", "", text)  # citations like (Delp et al. 1990)
             text = re.sub(r"(?m)^\d+\. ", "", text)  # numbered steps
