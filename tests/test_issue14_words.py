@@ -53,7 +53,7 @@ def test_1_captions_define_the_lever_the_same_way():
     for kind in ("moment_arm_curve", "anatomy"):
         assert "sine of the angle" in pa._CAPTIONS[kind]
     import inspect
-    from hipmodel.plots import stretch as ps
+    from hipmodel.plots import figure4 as ps
 
     assert "sine of the angle" in inspect.getsource(ps.figure4_steps_figure)
 

@@ -23,7 +23,8 @@ from .nerve import (
     variant_figure,
     variant_figure_from_data,
 )
-from .stretch import figure4_steps_figure, length_map_figure, length_map_figure_for, poses_bar_figure
+from .figure4 import figure4_steps_figure
+from .stretch import length_map_figure, length_map_figure_for, poses_bar_figure
 from .style import EXTERNAL_COLOUR, INTERNAL_COLOUR, PALETTE, figure_bytes
 
 __all__ = [

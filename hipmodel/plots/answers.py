@@ -20,7 +20,8 @@ from ..stretch import (
 )
 from ..ranges import map_axes
 from ..switch import sign_change_angles, switch_angle_map
-from .stretch import EXTERNAL_COLOUR, INTERNAL_COLOUR, OKABE_ITO, figure4_steps_figure, length_map_figure_for, poses_bar_figure
+from .figure4 import figure4_steps_figure
+from .stretch import EXTERNAL_COLOUR, INTERNAL_COLOUR, OKABE_ITO, length_map_figure_for, poses_bar_figure
 from .captions import _caption, _model_name, _reserve
 
 
