@@ -39,7 +39,7 @@ def _stick(ax, model: Model, muscle: Muscle, pose, view: str) -> None:
 
 
 def figure4_steps_figure(steps, model: Model, muscle_id: str = "piriformis",
-                         views=("lateral", "superior"), with_text: bool = True) -> Figure:
+                         views=("lateral", "posterior", "superior"), with_text: bool = True) -> Figure:
     """The figure-4 explainer: small anatomy views per step, then length and moment arm per step.
 
     Parameters
@@ -50,7 +50,8 @@ def figure4_steps_figure(steps, model: Model, muscle_id: str = "piriformis",
         For the anatomy views.
     views : sequence of {'lateral', 'superior', 'posterior'}
         One row of small anatomy views per entry: from the side shows the flexion, from
-        above the rotation and the knee moving across.
+        behind the piriformis itself from sacrum to trochanter, from above the rotation and
+        the knee moving across.
     with_text : bool
         The steps' sentences in the picture (for a PNG on its own); off where the page
         beside it already prints them (the app, an answer).
@@ -70,7 +71,7 @@ def figure4_steps_figure(steps, model: Model, muscle_id: str = "piriformis",
     ax1, ax2 = _bar_axes(fig, gs[nv + 1, :])
     _length_bars(ax1, steps, mu.name)
     _lever_bars(ax2, steps)
-    caption = ("Top: the right hip at each step, from the side and from above (the OpenSim bone meshes; the pink "
+    caption = ("Top: the right hip at each step, from the side, from behind and from above (the OpenSim bone meshes; the pink "
                "line is the muscle, the short bar its lever about the thigh's long axis (the shortest distance "
                "between the line of pull and the axis times the sine of the angle between them), blue when it turns "
                "the thigh out, vermillion when it turns it in, grey under 1 mm). Bottom left: how "
