@@ -156,7 +156,7 @@ def _moving_traces(fr: Hip3dFrames, i: int) -> list:
     for m in range(len(fr.names)):
         lev, c = fr.levers[m, i], _colour(fr.moment_arm_mm[m, i])
         out.append(_xyz(fr.paths[m][i]))
-        out.append({**_xyz(lev), "line": {"color": c}})
+        out.append({**_xyz(lev), "line": {"color": c}, "marker": {"color": c}})
         out.append({**_xyz(np.array([lev[1], fr.reach[m, i]])), "line": {"color": c}})
         out.append({"x": [float(fr.flexion_deg[i])], "y": [round(float(fr.moment_arm_mm[m, i]), 2)],
                     "marker": {"color": c}})
@@ -191,8 +191,9 @@ def _traces(fr: Hip3dFrames, start: int) -> tuple[list, list]:
         path, lever, rest, mark = moving[k:k + 4]
         data.append(dict(type="scatter3d", **path, mode="lines+markers", name=mname, hoverinfo="name",
                          line=dict(color=colour, width=9), marker=dict(size=3, color=colour)))
-        data.append({**lever, "type": "scatter3d", "mode": "lines", "hoverinfo": "skip", "name": f"{mname}: lever",
-                     "line": {**lever["line"], "width": 12}})
+        # dots at both ends: a lever of a few millimetres is still found at a glance
+        data.append({**lever, "type": "scatter3d", "mode": "lines+markers", "hoverinfo": "skip", "name": f"{mname}: lever",
+                     "line": {**lever["line"], "width": 12}, "marker": {**lever["marker"], "size": 5}})
         data.append({**rest, "type": "scatter3d", "mode": "lines", "hoverinfo": "skip",
                      "name": f"{mname}: on to the line of pull", "line": {**rest["line"], "width": 3, "dash": "dot"}})
         data.append({**mark, "type": "scatter", "mode": "markers", "name": f"{mname} now", "hoverinfo": "x+y",
