@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import numpy as np
 import streamlit as st
@@ -90,6 +91,14 @@ def sidebar() -> ExplorerState:
                          question=st.session_state.get("question") or "")
 
 
+def inline_png(png: bytes) -> str:
+    """A picture redrawn on every slider move, sent inside the page (a data URI) instead of as a
+    Streamlit media file: a quick rerun can drop a media file before the browser fetches it, and
+    when the next run sends the same picture (the same address) the browser keeps the broken one.
+    Inline, there is nothing to fetch, nothing to lose, and no backend to stick to."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
 def _short_name(model: hm.Model) -> str:
     """'gait2392' for a bundled model (as in a link); an upload's own model name, not its internal id."""
     if model.origin is not None:
@@ -141,8 +150,8 @@ def explorer_tab(state: ExplorerState, model: hm.Model) -> None:
         def curve():
             return plots.moment_arm_figure(FLEXION_GRID, data, current_flexion=state.flexion, width_in=CURVE_WIDTH_IN,
                                            **curve_args)
-        st.image(plots.moment_arm_png(FLEXION_GRID, data, state.flexion, dpi=FIGURE_DPI, width_in=CURVE_WIDTH_IN,
-                                      **curve_args), width="stretch",
+        st.image(inline_png(plots.moment_arm_png(FLEXION_GRID, data, state.flexion, dpi=FIGURE_DPI,
+                                                 width_in=CURVE_WIDTH_IN, **curve_args)), width="stretch",
                  caption="Rotation moment arm against flexion: the curve at this rotation and adduction")
         # the downloads folded into one button (four full-width buttons pushed the bone pictures down)
         with st.popover("Download the curve", width="stretch"):
@@ -204,8 +213,8 @@ def anatomy_views(state: ExplorerState, model: hm.Model) -> None:
     def anatomy():
         return plots.anatomy_figure(model, state.muscles, *pose, layout="main", width_in=ANATOMY_WIDTH_IN,
                                     nerve_type=nerve_type)
-    st.image(plots.anatomy_png(model, state.muscles, *pose, layout="main", width_in=ANATOMY_WIDTH_IN, dpi=FIGURE_DPI,
-                               nerve_type=nerve_type), width="stretch",
+    st.image(inline_png(plots.anatomy_png(model, state.muscles, *pose, layout="main", width_in=ANATOMY_WIDTH_IN,
+                                          dpi=FIGURE_DPI, nerve_type=nerve_type)), width="stretch",
              caption="The hip from behind (large), from the side and from above, at this pose")
     png_svg_buttons(anatomy, f"hip_{model.id}_f{state.flexion:g}", "dl_anatomy")
 
