@@ -39,12 +39,17 @@ def angle_arg(name):
     return parse
 
 
-def step_arg(text: str) -> float:
-    """A flexion step: a finite positive number of degrees (argparse type)."""
+def _float_text(text: str) -> float:
+    """A number from the command line, or argparse's one-line error."""
     try:
-        v = float(text)
+        return float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"invalid float value: {str(text)[:40]!r}") from None
+
+
+def step_arg(text: str) -> float:
+    """A flexion step: a finite positive number of degrees (argparse type)."""
+    v = _float_text(text)
     if not math.isfinite(v) or v <= 0:
         raise argparse.ArgumentTypeError(f"must be a positive number of degrees, finite, got {str(text)[:40]!r}")
     return v
@@ -52,10 +57,7 @@ def step_arg(text: str) -> float:
 
 def knee_arg(text: str) -> float:
     """A knee flexion: a finite number of degrees (argparse type; the model's own range is checked on reading)."""
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid float value: {str(text)[:40]!r}") from None
+    v = _float_text(text)
     if not math.isfinite(v):
         raise argparse.ArgumentTypeError(f"must be a finite number of degrees, got {str(text)[:40]!r}")
     return v
